@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from terms.api.health import healthz
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("terms.api.urls")),
+    path("healthz", healthz, name="healthz"),
+]
+
+handler404 = "terms.api.errors.not_found"
+handler500 = "terms.api.errors.server_error"

@@ -1,0 +1,142 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from terms.models import Alias, Category, Citation, SeeAlso, Term
+from terms.rendering import render_markdown
+
+
+class CategorySummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["slug", "name"]
+
+
+class AliasSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Alias
+        fields = ["name", "kind"]
+
+
+class SeeAlsoSerializer(serializers.ModelSerializer):
+    slug = serializers.CharField(source="target.slug")
+    name = serializers.CharField(source="target.name")
+    summary = serializers.CharField(source="target.summary")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SeeAlso
+        fields = ["slug", "name", "summary", "url"]
+
+    def get_url(self, link) -> str:
+        return self.context["request"].build_absolute_uri(
+            link.target.get_absolute_url()
+        )
+
+
+class CitationSerializer(serializers.ModelSerializer):
+    """A numbered citation: the source's fields plus the formatted line."""
+
+    number = serializers.IntegerField(help_text="1, 2, … in the editor's order.")
+    id = serializers.IntegerField(source="source.id", help_text="The source's id.")
+    title = serializers.CharField(source="source.title")
+    authors = serializers.CharField(source="source.authors")
+    publisher = serializers.CharField(source="source.publisher")
+    year = serializers.IntegerField(source="source.year")
+    identifier = serializers.CharField(source="source.identifier")
+    url = serializers.URLField(source="source.url")
+    citation = serializers.CharField(help_text="The line as a page prints it.")
+
+    class Meta:
+        model = Citation
+        fields = [
+            "number",
+            "id",
+            "title",
+            "authors",
+            "publisher",
+            "year",
+            "identifier",
+            "url",
+            "accessed",
+            "citation",
+        ]
+
+
+def numbered_citations(term: Term, role: str) -> list[Citation]:
+    """The term's prefetched citations in one role, numbered from 1."""
+    citations = [citation for citation in term.citations.all() if citation.role == role]
+    for number, citation in enumerate(citations, start=1):
+        citation.number = number
+    return citations
+
+
+class TermListSerializer(serializers.ModelSerializer):
+    """The compact form lists use."""
+
+    url = serializers.HyperlinkedIdentityField(
+        view_name="api:term-detail", lookup_field="slug"
+    )
+    category = CategorySummarySerializer(allow_null=True)
+
+    class Meta:
+        model = Term
+        fields = [
+            "slug",
+            "name",
+            "title",
+            "summary",
+            "category",
+            "last_reviewed",
+            "updated_at",
+            "url",
+        ]
+
+
+class TermDetailSerializer(TermListSerializer):
+    permalink = serializers.CharField(help_text="The term's page on the front-end.")
+    definition_html = serializers.SerializerMethodField()
+    example_html = serializers.SerializerMethodField()
+    aliases = AliasSerializer(many=True)
+    see_also = SeeAlsoSerializer(source="see_also_links", many=True)
+    sources = serializers.SerializerMethodField()
+    further_reading = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Term
+        fields = [
+            "slug",
+            "name",
+            "url",
+            "permalink",
+            "title",
+            "summary",
+            "definition",
+            "definition_html",
+            "example",
+            "example_html",
+            "category",
+            "status",
+            "aliases",
+            "see_also",
+            "sources",
+            "further_reading",
+            "last_reviewed",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_definition_html(self, term) -> str:
+        return render_markdown(term.definition)
+
+    def get_example_html(self, term) -> str:
+        return render_markdown(term.example)
+
+    @extend_schema_field(CitationSerializer(many=True))
+    def get_sources(self, term):
+        citations = numbered_citations(term, Citation.Role.SOURCE)
+        return CitationSerializer(citations, many=True).data
+
+    @extend_schema_field(CitationSerializer(many=True))
+    def get_further_reading(self, term):
+        citations = numbered_citations(term, Citation.Role.FURTHER_READING)
+        return CitationSerializer(citations, many=True).data

@@ -1,0 +1,55 @@
+"""Validators shared by the models, the admin and the API, so both agree."""
+
+import re
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils import timezone
+
+# New-style arXiv ids (arXiv:2212.08073, optionally versioned) and old-style
+# archive ids (arXiv:hep-th/9901001).
+ARXIV_RE = re.compile(r"^arXiv:(\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})(v\d+)?$")
+# The DOI handbook's syntax: the "10." directory, a registrant code, a slash
+# and a suffix of printable characters.
+DOI_RE = re.compile(r"^10\.\d{4,9}(\.\d+)*/\S+$")
+
+EARLIEST_YEAR = 1450  # the printing press; anything older is a typo
+
+validate_http_url = URLValidator(
+    schemes=["http", "https"],
+    message="Enter an http:// or https:// URL.",
+    code="invalid_url",
+)
+
+
+def validate_identifier(value: str) -> None:
+    if not value:
+        return
+    if ARXIV_RE.match(value) or DOI_RE.match(value):
+        return
+    raise ValidationError(
+        "%(value)s is not an arXiv id (arXiv:2212.08073) or a DOI (10.1000/xyz).",
+        code="invalid_identifier",
+        params={"value": value},
+    )
+
+
+def validate_year(value: int) -> None:
+    latest = timezone.localdate().year + 1
+    if not EARLIEST_YEAR <= value <= latest:
+        raise ValidationError(
+            "%(value)s is not a plausible publication year "
+            "(%(earliest)s to %(latest)s).",
+            code="implausible_year",
+            params={"value": value, "earliest": EARLIEST_YEAR, "latest": latest},
+        )
+
+
+def validate_not_future(value: date) -> None:
+    if value > timezone.localdate():
+        raise ValidationError(
+            "%(value)s is in the future.",
+            code="future_date",
+            params={"value": value.isoformat()},
+        )

@@ -1,0 +1,96 @@
+import itertools
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from terms.models import Category, Citation, SeeAlso, Source, Term
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def seed(db):
+    """The fixtures a new deployment loads."""
+    call_command("loaddata", "glossary", verbosity=0)
+
+
+@pytest.fixture
+def category(db):
+    return Category.objects.create(name="Alignment", slug="alignment")
+
+
+@pytest.fixture
+def make_source(db):
+    def make(**fields):
+        n = next(_counter)
+        values = {
+            "key": f"source{n}",
+            "title": f"Paper {n}",
+            "authors": "Doe et al.",
+            "publisher": "Lab",
+            "year": 2022,
+            "identifier": f"arXiv:2201.{n:05d}",
+            "url": f"https://arxiv.org/abs/2201.{n:05d}",
+        }
+        return Source.objects.create(**values | fields)
+
+    return make
+
+
+@pytest.fixture
+def make_term(db, make_source):
+    """A published term with a definition and one cited source."""
+
+    def make(name=None, *, cite=True, **fields):
+        n = next(_counter)
+        name = name or f"Term {n}"
+        values = {
+            "name": name,
+            "slug": name.lower().replace(" ", "-"),
+            "summary": f"Summary of {name}.",
+            "definition": f"The *definition* of {name}.",
+            "status": Term.Status.PUBLISHED,
+        }
+        term = Term.objects.create(**values | fields)
+        if cite:
+            Citation.objects.create(
+                term=term, source=make_source(), position=1, accessed=date(2026, 1, 2)
+            )
+        return term
+
+    return make
+
+
+@pytest.fixture
+def link():
+    def make(term, target, position=0):
+        return SeeAlso.objects.create(term=term, target=target, position=position)
+
+    return make
+
+
+@pytest.fixture
+def editor(django_user_model):
+    return django_user_model.objects.create_superuser(
+        "editor", "editor@example.org", "a-long-test-password"
+    )
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    return f"database: {database['ENGINE']} {database['NAME']}"

@@ -1,0 +1,104 @@
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from terms.models import Alias, Citation, Term
+
+
+def count_queries(api, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = api.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_list_shows_published_terms_by_name(api, make_term):
+    make_term("Reward model")
+    make_term("Guardrails")
+    make_term("A draft", status=Term.Status.DRAFT)
+    response = api.get("/api/v1/terms/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 2
+    assert [t["name"] for t in body["results"]] == ["Guardrails", "Reward model"]
+    assert body["results"][0]["url"] == "http://testserver/api/v1/terms/guardrails/"
+
+
+def test_detail_embeds_sources_further_reading_and_see_also(api, make_term, link):
+    term = make_term("Reward model", example="For *example*.")
+    link(term, make_term("Second"), position=2)
+    link(term, make_term("First"), position=1)
+    link(term, make_term("Hidden", status=Term.Status.DRAFT), position=0)
+    Alias.objects.create(term=term, name="RM", kind=Alias.Kind.ABBREVIATION)
+    reading = make_term("Other").citations.get().source
+    Citation.objects.create(
+        term=term, source=reading, role=Citation.Role.FURTHER_READING
+    )
+    body = api.get("/api/v1/terms/reward-model/").json()
+    assert body["example_html"] == "<p>For <em>example</em>.</p>"
+    assert body["aliases"] == [{"name": "RM", "kind": "abbreviation"}]
+    assert [s["slug"] for s in body["see_also"]] == ["first", "second"]
+    assert body["see_also"][0] == {
+        "slug": "first",
+        "name": "First",
+        "summary": "Summary of First.",
+        "url": "http://testserver/api/v1/terms/first/",
+    }
+    assert [s["number"] for s in body["sources"]] == [1]
+    assert body["further_reading"][0]["title"] == reading.title
+    assert body["further_reading"][0]["number"] == 1
+
+
+def test_unknown_slug_is_a_json_404(api, db):
+    response = api.get("/api/v1/terms/no-such-term/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "detail" in response.json()
+
+
+def test_drafts_are_hidden_from_anonymous_readers(api, make_term):
+    make_term("Secret", status=Term.Status.DRAFT)
+    assert api.get("/api/v1/terms/secret/").status_code == 404
+
+
+def test_an_old_slug_redirects_permanently_to_the_current_one(api, make_term):
+    term = make_term("Reward model")
+    term.slug = "reward-models"
+    term.save()
+    term.keep_old_slug("reward-model")
+    response = api.get("/api/v1/terms/reward-model/?format=json")
+    assert response.status_code == 301
+    assert response["Location"] == "/api/v1/terms/reward-models/?format=json"
+    assert api.get(response["Location"]).json()["slug"] == "reward-models"
+
+
+def test_an_old_slug_of_a_draft_does_not_redirect(api, make_term):
+    term = make_term("Reward model", status=Term.Status.DRAFT)
+    term.slug = "reward-models"
+    term.save()
+    term.keep_old_slug("reward-model")
+    assert api.get("/api/v1/terms/reward-model/").status_code == 404
+
+
+def test_list_queries_do_not_grow_with_page_size(api, make_term):
+    make_term()
+    few = count_queries(api, "/api/v1/terms/")
+    for _ in range(15):
+        make_term()
+    assert count_queries(api, "/api/v1/terms/?page_size=100") == few
+
+
+def test_detail_queries_do_not_grow_with_relations(api, make_term, make_source, link):
+    term = make_term("Hub")
+    link(term, make_term())
+    few = count_queries(api, "/api/v1/terms/hub/")
+    for n in range(6):
+        link(term, make_term(), position=n + 1)
+        Citation.objects.create(term=term, source=make_source(), position=n + 2)
+        Alias.objects.create(term=term, name=f"alias {n}")
+    assert count_queries(api, "/api/v1/terms/hub/") == few
+
+
+def test_an_unknown_api_address_is_a_json_404(api, db):
+    response = api.get("/api/v1/no-such-endpoint/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
