@@ -110,6 +110,8 @@ TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
@@ -121,7 +123,9 @@ if "{slug}" not in GLOSSARY_TERM_URL:
     raise ImproperlyConfigured("GLOSSARY_TERM_URL must contain {slug}.")
 
 # A term is due for review this many days after it was last reviewed.
-GLOSSARY_REVIEW_INTERVAL_DAYS = int(os.environ.get("GLOSSARY_REVIEW_INTERVAL_DAYS", "180"))
+GLOSSARY_REVIEW_INTERVAL_DAYS = int(
+    os.environ.get("GLOSSARY_REVIEW_INTERVAL_DAYS", "180")
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]

@@ -117,8 +117,10 @@ class SourceAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            citing_count=Count("citations__term", distinct=True)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(citing_count=Count("citations__term", distinct=True))
         )
 
     @admin.display(description="cited by", ordering="citing_count")

@@ -58,7 +58,9 @@ def test_search_finds_terms_by_alias(editor_client, make_term):
     assert [t.pk for t in response.context["cl"].result_list] == [term.pk]
 
 
-def test_mark_as_reviewed_today_sets_date_and_reviewer(editor_client, editor, make_term):
+def test_mark_as_reviewed_today_sets_date_and_reviewer(
+    editor_client, editor, make_term
+):
     term, untouched = make_term(), make_term()
     response = editor_client.post(
         "/admin/terms/term/",
