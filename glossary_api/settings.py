@@ -127,6 +127,24 @@ GLOSSARY_REVIEW_INTERVAL_DAYS = int(
     os.environ.get("GLOSSARY_REVIEW_INTERVAL_DAYS", "180")
 )
 
+# Cache-Control of public read responses: CDN-friendly, revalidated by ETag.
+GLOSSARY_CACHE_CONTROL = os.environ.get(
+    "GLOSSARY_CACHE_CONTROL", "public, max-age=60, stale-while-revalidate=300"
+)
+# Responses to signed-in users may show drafts: never in a shared cache.
+GLOSSARY_CACHE_CONTROL_PRIVATE = "private, no-cache"
+# The glossary as a whole, for JSON-LD's DefinedTermSet.
+GLOSSARY_NAME = os.environ.get("GLOSSARY_NAME", "Glossary")
+GLOSSARY_INDEX_URL = os.environ.get(
+    "GLOSSARY_INDEX_URL", "http://localhost:3000/glossary/"
+)
+
+# Browsers on these origins may call the API ("*" allows any origin).
+CORS_ALLOWED_ORIGINS = [o for o in env_list("CORS_ALLOWED_ORIGINS") if o != "*"]
+CORS_ALLOW_ALL_ORIGINS = "*" in env_list("CORS_ALLOWED_ORIGINS")
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Location"]
+
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),

@@ -6,11 +6,12 @@ under "0-9", as printed glossaries do.
 """
 
 import string
-import unicodedata
 from functools import reduce
 from operator import or_
 
 from django.db.models import Q
+
+from .folding import fold
 
 LETTERS = tuple(string.ascii_uppercase)
 OTHER = "0-9"
@@ -18,7 +19,7 @@ CHOICES = (*LETTERS, OTHER)
 
 
 def base_letter(char: str) -> str:
-    return unicodedata.normalize("NFKD", char)[:1].upper()
+    return fold(char)[:1].upper()
 
 
 def index_letter(name: str) -> str:

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Lower
@@ -224,6 +225,8 @@ class Term(models.Model):
     sources = models.ManyToManyField(
         Source, verbose_name="sources", through="Citation", related_name="terms"
     )
+    # Kept by a PostgreSQL trigger (see migration 0002); unused on SQLite.
+    search_vector = SearchVectorField("search vector", null=True, editable=False)
 
     objects = SlugManager.from_queryset(TermQuerySet)()
 
@@ -422,3 +425,30 @@ class SeeAlso(models.Model):
         return (*self.term.natural_key(), *self.target.natural_key())
 
     natural_key.dependencies = ["terms.term"]
+
+
+class ContentVersion(models.Model):
+    """A counter that database triggers bump on every write to the glossary.
+
+    It is what the API's validators (ETag, Last-Modified) are made of: one
+    indexed read tells whether anything a response could show has changed.
+    Triggers, not signals, keep it, because only the database sees every
+    write: the admin, the API, loaddata, bulk updates and raw SQL alike.
+    """
+
+    version = models.BigIntegerField("version", default=0)
+    changed_at = models.DateTimeField("changed at")
+
+    class Meta:
+        verbose_name = "content version"
+
+    def __str__(self):
+        return f"version {self.version} at {self.changed_at.isoformat()}"
+
+    @classmethod
+    def current(cls) -> "ContentVersion":
+        # The migration creates the row; a test database flush removes it.
+        row, _ = cls.objects.get_or_create(
+            pk=1, defaults={"changed_at": timezone.now()}
+        )
+        return row

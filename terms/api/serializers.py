@@ -1,8 +1,18 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from terms.models import Alias, Category, Citation, SeeAlso, Term
+from terms.models import Alias, Category, Citation, SeeAlso, Source, Term
 from terms.rendering import render_markdown
+
+
+class SelectableFieldsSerializer(serializers.ModelSerializer):
+    """Takes `fields=[...]` to serialize only those (validated by the view)."""
+
+    def __init__(self, *args, fields=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if fields is not None:
+            for name in set(self.fields) - set(fields):
+                self.fields.pop(name)
 
 
 class CategorySummarySerializer(serializers.ModelSerializer):
@@ -70,7 +80,7 @@ def numbered_citations(term: Term, role: str) -> list[Citation]:
     return citations
 
 
-class TermListSerializer(serializers.ModelSerializer):
+class TermListSerializer(SelectableFieldsSerializer):
     """The compact form lists use."""
 
     url = serializers.HyperlinkedIdentityField(
@@ -140,3 +150,77 @@ class TermDetailSerializer(TermListSerializer):
     def get_further_reading(self, term):
         citations = numbered_citations(term, Citation.Role.FURTHER_READING)
         return CitationSerializer(citations, many=True).data
+
+
+class CitingTermSerializer(serializers.ModelSerializer):
+    slug = serializers.CharField(source="term.slug")
+    name = serializers.CharField(source="term.name")
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Citation
+        fields = ["slug", "name", "url", "role"]
+
+    def get_url(self, citation) -> str:
+        return self.context["request"].build_absolute_uri(
+            citation.term.get_absolute_url()
+        )
+
+
+class SourceSerializer(SelectableFieldsSerializer):
+    api_url = serializers.HyperlinkedIdentityField(view_name="api:source-detail")
+    reference = serializers.CharField(help_text="The formatted reference line.")
+    cited_by = CitingTermSerializer(source="citations", many=True)
+
+    class Meta:
+        model = Source
+        fields = [
+            "id",
+            "key",
+            "api_url",
+            "title",
+            "authors",
+            "publisher",
+            "year",
+            "identifier",
+            "url",
+            "kind",
+            "reference",
+            "cited_by",
+            "updated_at",
+        ]
+
+
+class CategorySerializer(SelectableFieldsSerializer):
+    term_count = serializers.IntegerField(help_text="Published terms in it.")
+
+    class Meta:
+        model = Category
+        fields = ["slug", "name", "description", "term_count"]
+
+
+class IndexTermSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    slug = serializers.CharField()
+
+
+class IndexLetterSerializer(serializers.Serializer):
+    letter = serializers.CharField(help_text="A to Z, or 0-9 for anything else.")
+    count = serializers.IntegerField()
+    terms = IndexTermSerializer(many=True)
+
+
+class IndexSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Terms in the whole index.")
+    letters = IndexLetterSerializer(many=True, help_text="Only letters with terms.")
+
+
+class SuggestionSerializer(serializers.Serializer):
+    match = serializers.CharField(help_text="The name or alias that matched.")
+    slug = serializers.CharField()
+    name = serializers.CharField(help_text="The term's name.")
+
+
+class SuggestionsSerializer(serializers.Serializer):
+    query = serializers.CharField()
+    results = SuggestionSerializer(many=True)

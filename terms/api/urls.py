@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from . import views
@@ -6,5 +7,11 @@ app_name = "api"
 
 router = DefaultRouter()
 router.register("terms", views.TermViewSet, basename="term")
+router.register("sources", views.SourceViewSet, basename="source")
+router.register("categories", views.CategoryViewSet, basename="category")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("index/", views.IndexView.as_view(), name="index"),
+    path("autocomplete/", views.AutocompleteView.as_view(), name="autocomplete"),
+    *router.urls,
+]

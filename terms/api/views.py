@@ -1,16 +1,61 @@
+from collections import defaultdict
+
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponsePermanentRedirect
-from rest_framework import viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, serializers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
-from terms.models import OldSlug, Term
+from terms import letters
+from terms.folding import fold
+from terms.models import Category, Citation, OldSlug, Source, Term
+from terms.search import suggest
 
-from .serializers import TermDetailSerializer, TermListSerializer
+from . import schema
+from .caching import ConditionalGetMixin
+from .filters import SourceFilter, TermFilter
+from .jsonld import JSONLDRenderer, term_page
+from .params import FieldSelectionMixin, StrictQueryParametersMixin
+from .serializers import (
+    CategorySerializer,
+    IndexSerializer,
+    SourceSerializer,
+    SuggestionsSerializer,
+    TermDetailSerializer,
+    TermListSerializer,
+)
 
 
-class TermViewSet(viewsets.ReadOnlyModelViewSet):
+class ReadMixin(ConditionalGetMixin, StrictQueryParametersMixin):
+    """What every read endpoint does: strict parameters, then validators."""
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List terms",
+        parameters=[schema.FIELDS],
+        responses={200: TermListSerializer(many=True), **schema.LIST_ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="One term in full",
+        description="Also served as schema.org JSON-LD with "
+        "`Accept: application/ld+json` or `?format=jsonld`. "
+        "An old slug answers 301 with the current URL in `Location`.",
+        parameters=[schema.FIELDS],
+        responses={
+            200: TermDetailSerializer,
+            301: schema.REDIRECT,
+            **schema.DETAIL_ERRORS,
+        },
+    ),
+)
+class TermViewSet(ReadMixin, FieldSelectionMixin, viewsets.ReadOnlyModelViewSet):
     """Glossary terms: a compact paginated list, and each term in full."""
 
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
+    filterset_class = TermFilter
 
     def get_queryset(self):
         visible = Term.objects.visible_to(self.request.user)
@@ -23,17 +68,141 @@ class TermViewSet(viewsets.ReadOnlyModelViewSet):
             return TermDetailSerializer
         return TermListSerializer
 
+    def get_renderers(self):
+        renderers = super().get_renderers()
+        if self.action == "retrieve":
+            renderers.append(JSONLDRenderer())
+        return renderers
+
     def retrieve(self, request, *args, **kwargs):
         try:
-            return super().retrieve(request, *args, **kwargs)
+            term = self.get_object()
         except Http404:
-            old = OldSlug.objects.filter(
-                slug=kwargs["slug"],
-                term__in=Term.objects.visible_to(request.user),
-            ).select_related("term")
-            if not (old := old.first()):
-                raise
-            location = old.term.get_absolute_url()
-            if query := request.META.get("QUERY_STRING"):
-                location = f"{location}?{query}"
-            return HttpResponsePermanentRedirect(location)
+            return self.redirect_old_slug(request, kwargs["slug"])
+        if request.accepted_renderer.format == JSONLDRenderer.format:
+            return Response(term_page(term))
+        return Response(self.get_serializer(term).data)
+
+    def redirect_old_slug(self, request, slug):
+        old = (
+            OldSlug.objects.filter(
+                slug=slug, term__in=Term.objects.visible_to(request.user)
+            )
+            .select_related("term")
+            .first()
+        )
+        if old is None:
+            raise Http404("No term has this slug.")
+        location = old.term.get_absolute_url()
+        if query := request.META.get("QUERY_STRING"):
+            location = f"{location}?{query}"
+        return HttpResponsePermanentRedirect(location)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List sources",
+        parameters=[schema.FIELDS],
+        responses={200: SourceSerializer(many=True), **schema.LIST_ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="One source with the terms citing it",
+        parameters=[schema.FIELDS],
+        responses={200: SourceSerializer, **schema.DETAIL_ERRORS},
+    ),
+)
+class SourceViewSet(ReadMixin, FieldSelectionMixin, viewsets.ReadOnlyModelViewSet):
+    """Sources (citations' targets), each with the terms that cite it."""
+
+    serializer_class = SourceSerializer
+    filterset_class = SourceFilter
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self):
+        citing = Citation.objects.filter(
+            term__in=Term.objects.visible_to(self.request.user)
+        )
+        return Source.objects.prefetch_related(
+            Prefetch(
+                "citations",
+                queryset=citing.select_related("term").order_by("term__name", "role"),
+            )
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List categories",
+        parameters=[schema.FIELDS],
+        responses={200: CategorySerializer(many=True), **schema.LIST_ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="One category",
+        parameters=[schema.FIELDS],
+        responses={200: CategorySerializer, **schema.DETAIL_ERRORS},
+    ),
+)
+class CategoryViewSet(ReadMixin, FieldSelectionMixin, viewsets.ReadOnlyModelViewSet):
+    """Categories with the number of published terms in each."""
+
+    serializer_class = CategorySerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        published = Q(terms__status=Term.Status.PUBLISHED)
+        return Category.objects.annotate(term_count=Count("terms", filter=published))
+
+
+class IndexView(ReadMixin, generics.GenericAPIView):
+    """The A–Z index in one response: each letter with terms, their names and slugs."""
+
+    pagination_class = None
+    serializer_class = IndexSerializer
+
+    @extend_schema(summary="The A–Z index", responses={200: IndexSerializer})
+    def get(self, request):
+        groups = defaultdict(list)
+        terms = Term.objects.visible_to(request.user).values_list("name", "slug")
+        for name, slug in terms:
+            groups[letters.index_letter(name)].append({"name": name, "slug": slug})
+        index = [
+            {
+                "letter": letter,
+                "count": len(groups[letter]),
+                "terms": sorted(groups[letter], key=lambda t: (fold(t["name"]), t)),
+            }
+            for letter in letters.CHOICES
+            if letter in groups
+        ]
+        return Response({"count": len(terms), "letters": index})
+
+
+class AutocompleteQuery(serializers.Serializer):
+    q = serializers.CharField(
+        max_length=100,
+        help_text="The prefix typed so far (any case, accents optional).",
+    )
+    limit = serializers.IntegerField(
+        min_value=1, max_value=10, default=10, help_text="At most this many (1–10)."
+    )
+
+
+class AutocompleteView(ReadMixin, generics.GenericAPIView):
+    """Suggestions whose name or alias starts with what was typed."""
+
+    pagination_class = None
+    serializer_class = SuggestionsSerializer
+    query_parameters = ("q", "limit")
+
+    @extend_schema(
+        summary="Autocomplete term names and aliases",
+        parameters=[AutocompleteQuery],
+        responses={200: SuggestionsSerializer, 400: schema.VALIDATION_ERROR},
+    )
+    def get(self, request):
+        query = AutocompleteQuery(data=request.query_params)
+        if not query.is_valid():
+            raise ValidationError(query.errors)
+        prefix, limit = query.validated_data["q"], query.validated_data["limit"]
+        terms = Term.objects.visible_to(request.user)
+        return Response({"query": prefix, "results": suggest(terms, prefix, limit)})

@@ -1,0 +1,145 @@
+"""Query parameters of the list endpoints. A bad value is a 400, never ignored."""
+
+from django import forms
+from django.db.models import F
+from django_filters import rest_framework as filters
+
+from terms import letters
+from terms.models import Category, Source, Term
+from terms.search import search
+
+
+class StrictBooleanField(forms.TypedChoiceField):
+    """true/false (or 1/0); anything else is an error, not "no filter"."""
+
+    def __init__(self, **kwargs):
+        kwargs.pop("empty_value", None)
+        super().__init__(
+            choices=[(v, v) for v in ("true", "false", "1", "0")],
+            coerce=lambda value: value in {"true", "1"},
+            **kwargs,
+        )
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class IntegerFilter(filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class NullsFirstOrderingFilter(filters.OrderingFilter):
+    """Ordering that is the same on every database and always deterministic.
+
+    A never-reviewed term sorts as the oldest review, and ties fall back to
+    the name, so pages never overlap or skip.
+    """
+
+    def get_ordering_value(self, param):
+        descending = param.startswith("-")
+        field = F(self.param_map[param.lstrip("-")])
+        if descending:
+            return field.desc(nulls_last=True)
+        return field.asc(nulls_first=True)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        ordering = [self.get_ordering_value(param) for param in value]
+        return qs.order_by(*ordering, "name", "id")
+
+
+class TermFilter(filters.FilterSet):
+    search = filters.CharFilter(
+        method="filter_search",
+        max_length=200,
+        label="Words to search for in names, aliases, summaries and definitions; "
+        "results are ranked by relevance unless `ordering` is given.",
+    )
+    category = filters.ModelChoiceFilter(
+        queryset=Category.objects.all(),
+        to_field_name="slug",
+        label="A category's slug.",
+    )
+    letter = filters.ChoiceFilter(
+        choices=[(choice, choice) for choice in letters.CHOICES],
+        method="filter_letter",
+        label="Terms filed under this letter of the A–Z index (A–Z, or 0-9).",
+    )
+    updated_since = filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        label="Terms changed at or after this ISO 8601 date-time.",
+    )
+    reviewed_before = filters.DateFilter(
+        field_name="last_reviewed",
+        lookup_expr="lt",
+        label="Terms last reviewed before this date (YYYY-MM-DD).",
+    )
+    reviewed_after = filters.DateFilter(
+        field_name="last_reviewed",
+        lookup_expr="gt",
+        label="Terms last reviewed after this date (YYYY-MM-DD).",
+    )
+    never_reviewed = StrictBooleanFilter(
+        field_name="last_reviewed",
+        lookup_expr="isnull",
+        label="true: only terms never reviewed; false: only reviewed terms.",
+    )
+    source = filters.ModelChoiceFilter(
+        queryset=Source.objects.all(),
+        field_name="citations__source",
+        distinct=True,
+        label="Terms citing the source with this id.",
+    )
+    alias = filters.CharFilter(
+        field_name="aliases__name",
+        lookup_expr="iexact",
+        distinct=True,
+        max_length=200,
+        label="Terms with this alias (any case).",
+    )
+    ordering = NullsFirstOrderingFilter(
+        fields=["name", "updated_at", "last_reviewed"],
+        label="name, updated_at or last_reviewed; a leading - reverses.",
+    )
+
+    class Meta:
+        model = Term
+        fields = [
+            "search",
+            "category",
+            "letter",
+            "updated_since",
+            "reviewed_before",
+            "reviewed_after",
+            "never_reviewed",
+            "source",
+            "alias",
+        ]
+
+    def filter_search(self, queryset, name, value):
+        return search(queryset, value)
+
+    def filter_letter(self, queryset, name, value):
+        return queryset.filter(letters.starts_with_letter(value))
+
+
+class SourceFilter(filters.FilterSet):
+    kind = filters.ChoiceFilter(choices=Source.Kind.choices)
+    year = IntegerFilter(min_value=0, max_value=9999)
+    identifier = filters.CharFilter(max_length=200, label="An arXiv id or DOI.")
+    cited_by = filters.CharFilter(
+        method="filter_cited_by",
+        max_length=200,
+        label="Sources cited by the term with this slug.",
+    )
+
+    class Meta:
+        model = Source
+        fields = ["kind", "year", "identifier", "cited_by"]
+
+    def filter_cited_by(self, queryset, name, value):
+        terms = Term.objects.visible_to(self.request.user).filter(slug=value)
+        return queryset.filter(citations__term__in=terms).distinct()
