@@ -25,7 +25,8 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item]
+    items = os.environ.get(name, default).split(",")
+    return [item.strip() for item in items if item.strip()]
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -112,8 +114,12 @@ USE_TZ = True
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+# The app serves its own static files (admin, API docs) with WhiteNoise, so
+# /api/docs/ works with no CDN and no internet. `collectstatic` fills
+# STATIC_ROOT for production; until then files are found in the apps.
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+WHITENOISE_USE_FINDERS = True
 
 # Where a term's page lives on the front-end: the `permalink` in the API.
 GLOSSARY_TERM_URL = os.environ.get(

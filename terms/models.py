@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from .folding import Fold
 from .validators import (
     validate_http_url,
     validate_identifier,
@@ -231,7 +232,8 @@ class Term(models.Model):
     objects = SlugManager.from_queryset(TermQuerySet)()
 
     class Meta:
-        ordering = ["name", "id"]
+        # Alphabetical whatever the case and accents, the same on every database.
+        ordering = [Fold("name"), "name", "id"]
         constraints = [
             models.UniqueConstraint(
                 Lower("name"),

@@ -37,7 +37,7 @@ def _full_text_search(terms, text):
     return (
         terms.filter(search_vector=query)
         .annotate(**ranks)
-        .order_by(*(f"-{name}" for name in TIERS), "name", "id")
+        .order_by(*(f"-{name}" for name in TIERS), Fold("name"), "name", "id")
     )
 
 
@@ -64,7 +64,7 @@ def _substring_search(terms, text):
                 output_field=IntegerField(),
             )
         )
-        .order_by("-tier", "name", "id")
+        .order_by("-tier", "name_key", "name", "id")
     )
 
 
@@ -74,23 +74,19 @@ def suggest(terms, prefix: str, limit: int) -> list[dict]:
     by_name = (
         terms.annotate(key=Fold("name"))
         .filter(key__startswith=key)
-        .values("key", "slug", "name", match=F("name"))
+        .values_list("key", "name", "slug", "name")
         .order_by("key", "name")[:limit]
     )
     by_alias = (
         Alias.objects.filter(term__in=terms)
         .annotate(key=Fold("name"))
         .filter(key__startswith=key)
-        .values("key", match=F("name"), slug=F("term__slug"), name=F("term__name"))
+        .values_list("key", "name", "term__slug", "term__name")
         .order_by("key", "name")[:limit]
     )
     suggestions, seen = [], set()
-    for row in sorted(
-        [*by_name, *by_alias], key=lambda row: (row["key"], row["match"])
-    ):
-        if row["slug"] not in seen:
-            seen.add(row["slug"])
-            suggestions.append(
-                {"match": row["match"], "slug": row["slug"], "name": row["name"]}
-            )
+    for _, match, slug, name in sorted([*by_name, *by_alias]):
+        if slug not in seen:
+            seen.add(slug)
+            suggestions.append({"match": match, "slug": slug, "name": name})
     return suggestions[:limit]

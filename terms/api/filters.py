@@ -5,6 +5,7 @@ from django.db.models import F
 from django_filters import rest_framework as filters
 
 from terms import letters
+from terms.folding import Fold
 from terms.models import Category, Source, Term
 from terms.search import search
 
@@ -21,7 +22,8 @@ class StrictBooleanField(forms.TypedChoiceField):
         )
 
 
-class StrictBooleanFilter(filters.BooleanFilter):
+class StrictBooleanFilter(filters.Filter):
+    # Not django-filter's BooleanFilter: its widget turns "maybe" into "unset".
     field_class = StrictBooleanField
 
 
@@ -38,7 +40,8 @@ class NullsFirstOrderingFilter(filters.OrderingFilter):
 
     def get_ordering_value(self, param):
         descending = param.startswith("-")
-        field = F(self.param_map[param.lstrip("-")])
+        name = self.param_map[param.lstrip("-")]
+        field = Fold(name) if name == "name" else F(name)
         if descending:
             return field.desc(nulls_last=True)
         return field.asc(nulls_first=True)
@@ -47,7 +50,7 @@ class NullsFirstOrderingFilter(filters.OrderingFilter):
         if not value:
             return qs
         ordering = [self.get_ordering_value(param) for param in value]
-        return qs.order_by(*ordering, "name", "id")
+        return qs.order_by(*ordering, Fold("name"), "name", "id")
 
 
 class TermFilter(filters.FilterSet):

@@ -54,7 +54,8 @@ class StrictQueryParametersMixin:
 class FieldSelectionMixin:
     """`?fields=a,b` returns only those fields of the view's serializer."""
 
-    query_parameters = ("fields",)
+    def allowed_query_parameters(self) -> set[str]:
+        return super().allowed_query_parameters() | {"fields"}
 
     def get_serializer(self, *args, **kwargs):
         kwargs.setdefault("fields", self.selected_fields())

@@ -12,19 +12,16 @@ FIELDS = OpenApiParameter(
 )
 
 VALIDATION_ERROR = OpenApiResponse(
-    response=inline_serializer(
-        "ValidationError",
-        {
-            "<parameter>": serializers.ListField(
-                child=serializers.CharField(),
-                help_text="Each bad query parameter, with why it was refused.",
-            )
+    response={
+        "type": "object",
+        "description": "Each bad query parameter, with why it was refused.",
+        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        "example": {
+            "letter": ["Select a valid choice. Z9 is not one of the available choices."]
         },
-    ),
+    },
     description="A query parameter is unknown, given twice, or its value is "
-    "malformed. The body maps each bad parameter to its messages, e.g. "
-    '`{"letter": ["Select a valid choice. Z9 is not one of the available '
-    'choices."]}`.',
+    "malformed. The body maps each bad parameter to its messages.",
 )
 
 NOT_FOUND = OpenApiResponse(
@@ -43,3 +40,39 @@ REDIRECT = OpenApiResponse(
 
 LIST_ERRORS = {304: NOT_MODIFIED, 400: VALIDATION_ERROR, 404: NOT_FOUND}
 DETAIL_ERRORS = {304: NOT_MODIFIED, 400: VALIDATION_ERROR, 404: NOT_FOUND}
+
+_THING = {"type": "object", "properties": {"@type": {"type": "string"}}}
+
+TERM_JSONLD = OpenApiResponse(
+    response={
+        "type": "object",
+        "description": "A schema.org WebPage whose mainEntity is the DefinedTerm.",
+        "required": ["@context", "@type", "url", "name", "mainEntity"],
+        "properties": {
+            "@context": {"type": "string", "example": "https://schema.org"},
+            "@type": {"type": "string", "example": "WebPage"},
+            "url": {"type": "string", "format": "uri"},
+            "name": {"type": "string"},
+            "dateModified": {"type": "string", "format": "date-time"},
+            "lastReviewed": {
+                "type": "string",
+                "format": "date",
+                "description": "Absent when the term was never reviewed.",
+            },
+            "citation": {"type": "array", "items": _THING},
+            "mainEntity": {
+                "type": "object",
+                "properties": {
+                    "@type": {"type": "string", "example": "DefinedTerm"},
+                    "name": {"type": "string"},
+                    "alternateName": {"type": "array", "items": {"type": "string"}},
+                    "description": {"type": "string"},
+                    "url": {"type": "string", "format": "uri"},
+                    "inDefinedTermSet": _THING,
+                },
+            },
+        },
+    },
+    description="The term as JSON-LD (`Accept: application/ld+json` or "
+    "`?format=jsonld`).",
+)

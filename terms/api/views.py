@@ -44,13 +44,14 @@ class ReadMixin(ConditionalGetMixin, StrictQueryParametersMixin):
         "An old slug answers 301 with the current URL in `Location`.",
         parameters=[schema.FIELDS],
         responses={
-            200: TermDetailSerializer,
+            (200, "application/json"): TermDetailSerializer,
+            (200, "application/ld+json"): schema.TERM_JSONLD,
             301: schema.REDIRECT,
             **schema.DETAIL_ERRORS,
         },
     ),
 )
-class TermViewSet(ReadMixin, FieldSelectionMixin, viewsets.ReadOnlyModelViewSet):
+class TermViewSet(FieldSelectionMixin, ReadMixin, viewsets.ReadOnlyModelViewSet):
     """Glossary terms: a compact paginated list, and each term in full."""
 
     lookup_field = "slug"
@@ -111,7 +112,7 @@ class TermViewSet(ReadMixin, FieldSelectionMixin, viewsets.ReadOnlyModelViewSet)
         responses={200: SourceSerializer, **schema.DETAIL_ERRORS},
     ),
 )
-class SourceViewSet(ReadMixin, FieldSelectionMixin, viewsets.ReadOnlyModelViewSet):
+class SourceViewSet(FieldSelectionMixin, ReadMixin, viewsets.ReadOnlyModelViewSet):
     """Sources (citations' targets), each with the terms that cite it."""
 
     serializer_class = SourceSerializer
@@ -142,7 +143,7 @@ class SourceViewSet(ReadMixin, FieldSelectionMixin, viewsets.ReadOnlyModelViewSe
         responses={200: CategorySerializer, **schema.DETAIL_ERRORS},
     ),
 )
-class CategoryViewSet(ReadMixin, FieldSelectionMixin, viewsets.ReadOnlyModelViewSet):
+class CategoryViewSet(FieldSelectionMixin, ReadMixin, viewsets.ReadOnlyModelViewSet):
     """Categories with the number of published terms in each."""
 
     serializer_class = CategorySerializer
@@ -150,7 +151,9 @@ class CategoryViewSet(ReadMixin, FieldSelectionMixin, viewsets.ReadOnlyModelView
 
     def get_queryset(self):
         published = Q(terms__status=Term.Status.PUBLISHED)
-        return Category.objects.annotate(term_count=Count("terms", filter=published))
+        return Category.objects.annotate(
+            term_count=Count("terms", filter=published)
+        ).order_by("name")  # an aggregate drops Meta.ordering
 
 
 class IndexView(ReadMixin, generics.GenericAPIView):
@@ -159,10 +162,13 @@ class IndexView(ReadMixin, generics.GenericAPIView):
     pagination_class = None
     serializer_class = IndexSerializer
 
+    def get_queryset(self):
+        return Term.objects.visible_to(self.request.user)
+
     @extend_schema(summary="The A–Z index", responses={200: IndexSerializer})
     def get(self, request):
         groups = defaultdict(list)
-        terms = Term.objects.visible_to(request.user).values_list("name", "slug")
+        terms = self.get_queryset().values_list("name", "slug")
         for name, slug in terms:
             groups[letters.index_letter(name)].append({"name": name, "slug": slug})
         index = [
@@ -194,6 +200,9 @@ class AutocompleteView(ReadMixin, generics.GenericAPIView):
     serializer_class = SuggestionsSerializer
     query_parameters = ("q", "limit")
 
+    def get_queryset(self):
+        return Term.objects.visible_to(self.request.user)
+
     @extend_schema(
         summary="Autocomplete term names and aliases",
         parameters=[AutocompleteQuery],
@@ -204,5 +213,5 @@ class AutocompleteView(ReadMixin, generics.GenericAPIView):
         if not query.is_valid():
             raise ValidationError(query.errors)
         prefix, limit = query.validated_data["q"], query.validated_data["limit"]
-        terms = Term.objects.visible_to(request.user)
-        return Response({"query": prefix, "results": suggest(terms, prefix, limit)})
+        suggestions = suggest(self.get_queryset(), prefix, limit)
+        return Response({"query": prefix, "results": suggestions})

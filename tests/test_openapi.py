@@ -1,0 +1,130 @@
+import pytest
+from openapi_schema_validator import OAS30Validator
+from openapi_spec_validator import validate
+
+ENDPOINTS = [
+    "/api/v1/terms/",
+    "/api/v1/terms/{slug}/",
+    "/api/v1/index/",
+    "/api/v1/autocomplete/",
+    "/api/v1/sources/",
+    "/api/v1/sources/{id}/",
+    "/api/v1/categories/",
+    "/api/v1/categories/{slug}/",
+]
+
+TERM_LIST_PARAMETERS = [
+    "search",
+    "category",
+    "letter",
+    "updated_since",
+    "reviewed_before",
+    "reviewed_after",
+    "never_reviewed",
+    "source",
+    "alias",
+    "ordering",
+    "page",
+    "page_size",
+    "fields",
+]
+
+# What a term's page needs, with the type a generated client must give it.
+EMBEDDED = {
+    "sources": "array",
+    "further_reading": "array",
+    "see_also": "array",
+    "definition_html": "string",
+    "permalink": "string",
+}
+
+
+@pytest.fixture
+def schema(api):
+    response = api.get("/api/schema/?format=json")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.oai.openapi+json")
+    return response.json()
+
+
+def resolve(schema, node):
+    """Follow a local `$ref` into `components`."""
+    while "$ref" in node:
+        _, *path = node["$ref"].split("/")
+        node = schema
+        for part in path:
+            node = node[part]
+    return node
+
+
+def documented_body(schema, path, status, media_type="application/json"):
+    """A validator for the body the schema documents for one GET response."""
+    responses = schema["paths"][path]["get"]["responses"]
+    body = resolve(schema, responses[status])["content"][media_type]["schema"]
+    # The root is the document `$ref`s point into.
+    return OAS30Validator({**body, "components": schema["components"]})
+
+
+def test_schema_is_a_valid_openapi_3_document(schema):
+    assert schema["openapi"].startswith("3.")
+    validate(schema)
+
+
+def test_schema_answers_json_to_the_openapi_json_media_type(api, schema):
+    response = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.oai.openapi+json")
+    assert response.json() == schema
+
+
+@pytest.mark.parametrize("path", ENDPOINTS)
+def test_schema_documents_every_read_endpoint(schema, path):
+    assert "get" in schema["paths"].get(path, {}), f"{path} is not documented"
+
+
+def test_schema_documents_every_query_parameter_of_the_term_list(schema):
+    operation = schema["paths"]["/api/v1/terms/"]["get"]
+    documented = {
+        parameter["name"]
+        for parameter in (resolve(schema, p) for p in operation["parameters"])
+        if parameter["in"] == "query"
+    }
+    assert set(TERM_LIST_PARAMETERS) <= documented, sorted(
+        set(TERM_LIST_PARAMETERS) - documented
+    )
+
+
+def test_schema_documents_the_400_a_bad_term_list_parameter_answers(schema):
+    responses = schema["paths"]["/api/v1/terms/"]["get"]["responses"]
+    assert "400" in responses
+    error = resolve(schema, responses["400"])
+    assert error["description"]
+    assert "application/json" in error["content"]
+
+
+def test_schema_documents_what_a_term_detail_embeds(schema):
+    responses = schema["paths"]["/api/v1/terms/{slug}/"]["get"]["responses"]
+    content = resolve(schema, responses["200"])["content"]["application/json"]
+    properties = resolve(schema, content["schema"])["properties"]
+    types = {name: resolve(schema, properties[name]).get("type") for name in properties}
+    assert {name: types.get(name) for name in EMBEDDED} == EMBEDDED
+
+
+def test_a_term_detail_matches_its_documented_schema(api, seed, schema):
+    body = api.get("/api/v1/terms/ai-alignment/").json()
+    documented_body(schema, "/api/v1/terms/{slug}/", "200").validate(body)
+
+
+def test_a_bad_term_list_parameter_answers_the_documented_400(api, db, schema):
+    response = api.get("/api/v1/terms/?letter=Z9")
+    assert response.status_code == 400
+    documented_body(schema, "/api/v1/terms/", "400").validate(response.json())
+
+
+def test_a_term_as_json_ld_matches_its_documented_schema(api, seed, schema):
+    response = api.get("/api/v1/terms/ai-alignment/", HTTP_ACCEPT="application/ld+json")
+    assert response.status_code == 200
+    documented = documented_body(
+        schema, "/api/v1/terms/{slug}/", "200", "application/ld+json"
+    )
+    documented.validate(response.json())
