@@ -1,0 +1,73 @@
+from django.db import models
+from django.db.models.functions import Lower
+
+from .managers import SlugManager
+
+
+class AliasManager(models.Manager):
+    def get_by_natural_key(self, name, term_slug):
+        return self.get(name=name, term__slug=term_slug)
+
+
+class Alias(models.Model):
+    class Kind(models.TextChoices):
+        SYNONYM = "synonym", "synonym"
+        ABBREVIATION = "abbreviation", "abbreviation"
+
+    term = models.ForeignKey(
+        "terms.Term",
+        verbose_name="term",
+        on_delete=models.CASCADE,
+        related_name="aliases",
+    )
+    name = models.CharField("alias", max_length=200)
+    kind = models.CharField(
+        "kind", max_length=20, choices=Kind.choices, default=Kind.SYNONYM
+    )
+
+    objects = AliasManager()
+
+    class Meta:
+        ordering = ["term", "name"]
+        verbose_name_plural = "aliases"
+        constraints = [
+            models.UniqueConstraint(
+                "term",
+                Lower("name"),
+                name="alias_unique_per_term",
+                violation_error_message="The term already has this alias.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.name, *self.term.natural_key())
+
+    natural_key.dependencies = ["terms.term"]
+
+
+class OldSlug(models.Model):
+    """A slug a term used before it was renamed; it answers with a redirect."""
+
+    term = models.ForeignKey(
+        "terms.Term",
+        verbose_name="term",
+        on_delete=models.CASCADE,
+        related_name="old_slugs",
+    )
+    slug = models.SlugField("old slug", max_length=200, unique=True)
+    created_at = models.DateTimeField("retired", auto_now_add=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = "old slug"
+
+    def __str__(self):
+        return self.slug
+
+    def natural_key(self):
+        return (self.slug,)
