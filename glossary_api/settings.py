@@ -43,7 +43,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "terms.apps.GlossaryAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "simple_history",
     "terms",
 ]
 
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "glossary_api.urls"
@@ -131,6 +133,10 @@ if "{slug}" not in GLOSSARY_TERM_URL:
 # A term is due for review this many days after it was last reviewed.
 GLOSSARY_REVIEW_INTERVAL_DAYS = int(
     os.environ.get("GLOSSARY_REVIEW_INTERVAL_DAYS", "180")
+)
+# A term is "due soon" this many days before its review is due.
+GLOSSARY_REVIEW_DUE_SOON_DAYS = int(
+    os.environ.get("GLOSSARY_REVIEW_DUE_SOON_DAYS", "30")
 )
 
 # Cache-Control of public read responses: CDN-friendly, revalidated by ETag.

@@ -89,6 +89,46 @@ def editor_client(client, editor):
     return client
 
 
+@pytest.fixture
+def term_form():
+    """The POST data of a term's admin change form, as the page would send it."""
+
+    def make(term, **changes):
+        term.refresh_from_db()
+        data = {
+            "opened_version": term.updated_at.isoformat(),
+            "name": term.name,
+            "slug": term.slug,
+            "title": term.title,
+            "category": "",
+            "status": term.status,
+            "summary": term.summary,
+            "definition": term.definition,
+            "example": term.example,
+            "last_reviewed": "",
+            "review_interval_days": "",
+        }
+        for prefix in ("aliases", "see_also_links", "old_slugs"):
+            data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
+        citations = list(term.citations.all())
+        data |= {
+            "citations-TOTAL_FORMS": len(citations),
+            "citations-INITIAL_FORMS": len(citations),
+        }
+        for n, citation in enumerate(citations):
+            data |= {
+                f"citations-{n}-id": citation.pk,
+                f"citations-{n}-term": term.pk,
+                f"citations-{n}-position": citation.position,
+                f"citations-{n}-source": citation.source_id,
+                f"citations-{n}-role": citation.role,
+                f"citations-{n}-accessed": citation.accessed or "",
+            }
+        return data | changes
+
+    return make
+
+
 def pytest_report_header(config):
     from django.conf import settings
 

@@ -11,7 +11,8 @@ from terms.models import Term
     [
         "/admin/terms/term/",
         "/admin/terms/term/add/",
-        "/admin/terms/term/?review=never",
+        "/admin/terms/term/?review=never_reviewed",
+        "/admin/terms/term/?review=due_soon",
         "/admin/terms/term/?review=overdue",
         "/admin/terms/term/?q=RM",
         "/admin/terms/source/",
@@ -44,7 +45,7 @@ def test_review_filters_find_never_reviewed_and_overdue(editor_client, make_term
     make_term("Never")
     make_term("Stale", last_reviewed=timezone.localdate() - timedelta(days=200))
     make_term("Fresh", last_reviewed=timezone.localdate() - timedelta(days=10))
-    never = editor_client.get("/admin/terms/term/?review=never")
+    never = editor_client.get("/admin/terms/term/?review=never_reviewed")
     overdue = editor_client.get("/admin/terms/term/?review=overdue")
     assert [t.name for t in never.context["cl"].result_list] == ["Never"]
     assert [t.name for t in overdue.context["cl"].result_list] == ["Stale"]
@@ -75,25 +76,10 @@ def test_mark_as_reviewed_today_sets_date_and_reviewer(
     assert untouched.last_reviewed is None
 
 
-def term_form(term, **changes):
-    data = {
-        "name": term.name,
-        "slug": term.slug,
-        "title": term.title,
-        "category": "",
-        "status": term.status,
-        "summary": term.summary,
-        "definition": term.definition,
-        "example": term.example,
-        "last_reviewed": "",
-    }
-    for prefix in ("aliases", "citations", "see_also_links", "old_slugs"):
-        data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
-    return data | changes
-
-
-def test_changing_the_slug_in_the_admin_keeps_a_redirect(editor_client, api, make_term):
-    term = make_term("Reward model", cite=False)
+def test_changing_the_slug_in_the_admin_keeps_a_redirect(
+    editor_client, api, make_term, term_form
+):
+    term = make_term("Reward model")
     response = editor_client.post(
         f"/admin/terms/term/{term.pk}/change/", term_form(term, slug="reward-models")
     )
@@ -102,7 +88,7 @@ def test_changing_the_slug_in_the_admin_keeps_a_redirect(editor_client, api, mak
 
 
 def test_adding_a_term_whose_name_differs_only_in_case_is_refused(
-    editor_client, make_term
+    editor_client, make_term, term_form
 ):
     term = make_term("Reward model", cite=False)
     data = term_form(term, name="REWARD MODEL", slug="reward-model-2")

@@ -90,6 +90,11 @@ class TermFilter(filters.FilterSet):
         lookup_expr="isnull",
         label="true: only terms never reviewed; false: only reviewed terms.",
     )
+    review_overdue = StrictBooleanFilter(
+        method="filter_review_overdue",
+        label="true: terms whose review is past due (never-reviewed terms are "
+        "due from their creation); false: the others.",
+    )
     source = filters.ModelChoiceFilter(
         queryset=Source.objects.all(),
         field_name="citations__source",
@@ -118,12 +123,17 @@ class TermFilter(filters.FilterSet):
             "reviewed_before",
             "reviewed_after",
             "never_reviewed",
+            "review_overdue",
             "source",
             "alias",
         ]
 
     def filter_search(self, queryset, name, value):
         return search(queryset, value)
+
+    def filter_review_overdue(self, queryset, name, value):
+        overdue = queryset.review_overdue()
+        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
 
     def filter_letter(self, queryset, name, value):
         return queryset.filter(letters.starts_with_letter(value))

@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from terms.models import Alias, Category, Citation, SeeAlso, Source, Term
 from terms.rendering import render_markdown
+from terms.review import ReviewState
 
 
 class SelectableFieldsSerializer(serializers.ModelSerializer):
@@ -110,6 +111,13 @@ class TermDetailSerializer(TermListSerializer):
     see_also = SeeAlsoSerializer(source="see_also_links", many=True)
     sources = serializers.SerializerMethodField()
     further_reading = serializers.SerializerMethodField()
+    review_due = serializers.DateField(
+        help_text="When the term is due for review: its last review plus the "
+        "review interval, or its creation date if it was never reviewed."
+    )
+    review_state = serializers.ChoiceField(
+        choices=ReviewState.choices, help_text="Relative to today."
+    )
 
     class Meta:
         model = Term
@@ -131,6 +139,8 @@ class TermDetailSerializer(TermListSerializer):
             "sources",
             "further_reading",
             "last_reviewed",
+            "review_due",
+            "review_state",
             "created_at",
             "updated_at",
         ]

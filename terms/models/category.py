@@ -1,4 +1,5 @@
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from .managers import SlugManager
 
@@ -9,6 +10,7 @@ class Category(models.Model):
     description = models.TextField("description", blank=True)
 
     objects = SlugManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from terms.validators import validate_not_future
 
@@ -37,6 +38,7 @@ class Citation(models.Model):
     )
 
     objects = CitationManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["term", "role", "position", "id"]
@@ -88,6 +90,7 @@ class SeeAlso(models.Model):
     position = models.PositiveSmallIntegerField("position", default=0)
 
     objects = SeeAlsoManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["term", "position", "id"]

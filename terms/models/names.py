@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models.functions import Lower
+from simple_history.models import HistoricalRecords
 
 from .managers import SlugManager
 
@@ -26,6 +27,7 @@ class Alias(models.Model):
     )
 
     objects = AliasManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["term", "name"]

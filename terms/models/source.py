@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from terms.validators import validate_http_url, validate_identifier, validate_year
 
@@ -46,6 +47,7 @@ class Source(models.Model):
     updated_at = models.DateTimeField("updated", auto_now=True)
 
     objects = SourceManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["title", "id"]

@@ -1,13 +1,18 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_update_with_history
 
+from terms import review
 from terms.folding import Fold
 from terms.validators import validate_not_future
 
@@ -28,20 +33,50 @@ class TermQuerySet(models.QuerySet):
             return self.all()
         return self.published()
 
-    def never_reviewed(self):
-        return self.filter(last_reviewed__isnull=True)
+    def with_review_due(self):
+        return self.annotate(review_due_on=review.review_due_expression())
 
-    def review_overdue(self, today=None):
-        """Reviewed longer ago than the review interval allows."""
+    def in_review_state(self, state: str, today: date | None = None):
+        """Terms in one of the review states of terms.review.ReviewState."""
         today = today or timezone.localdate()
-        interval = timedelta(days=settings.GLOSSARY_REVIEW_INTERVAL_DAYS)
-        return self.filter(last_reviewed__lt=today - interval)
+        soon = today + timedelta(days=settings.GLOSSARY_REVIEW_DUE_SOON_DAYS)
+        reviewed = self.with_review_due().filter(last_reviewed__isnull=False)
+        return {
+            review.ReviewState.NEVER_REVIEWED: self.filter(last_reviewed__isnull=True),
+            review.ReviewState.OVERDUE: reviewed.filter(review_due_on__lt=today),
+            review.ReviewState.DUE_SOON: reviewed.filter(
+                review_due_on__gte=today, review_due_on__lte=soon
+            ),
+            review.ReviewState.FRESH: reviewed.filter(review_due_on__gt=soon),
+        }[state]
+
+    def review_overdue(self, today: date | None = None):
+        """Terms whose review is past due, never-reviewed ones included."""
+        today = today or timezone.localdate()
+        return self.with_review_due().filter(review_due_on__lt=today)
 
     def mark_reviewed(self, user) -> int:
-        return self.update(
-            last_reviewed=timezone.localdate(),
-            reviewed_by=user,
-            updated_at=timezone.now(),
+        """Record a review today by `user`, in each term's history too."""
+        terms = list(self)
+        today, now = timezone.localdate(), timezone.now()
+        for term in terms:
+            term.last_reviewed, term.reviewed_by, term.updated_at = today, user, now
+        bulk_update_with_history(
+            terms,
+            Term,
+            ["last_reviewed", "reviewed_by", "updated_at"],
+            default_user=user,
+            default_change_reason="Marked as reviewed",
+        )
+        return len(terms)
+
+    def publishable(self):
+        """Terms with a summary, a definition and at least one source."""
+        return (
+            self.exclude(summary="")
+            .exclude(definition="")
+            .filter(citations__role=Citation.Role.SOURCE)
+            .distinct()
         )
 
     def with_related(self, linkable=None):
@@ -108,6 +143,13 @@ class Term(models.Model):
     last_reviewed = models.DateField(
         "last reviewed", null=True, blank=True, validators=[validate_not_future]
     )
+    review_interval_days = models.PositiveSmallIntegerField(
+        "review interval (days)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text="Blank: the site's default interval.",
+    )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="reviewed by",
@@ -133,6 +175,7 @@ class Term(models.Model):
     search_vector = SearchVectorField("search vector", null=True, editable=False)
 
     objects = SlugManager.from_queryset(TermQuerySet)()
+    history = HistoricalRecords(excluded_fields=["search_vector"])
 
     class Meta:
         # Alphabetical whatever the case and accents, the same on every database.
@@ -143,6 +186,10 @@ class Term(models.Model):
                 name="term_name_ci_unique",
                 violation_error_message="A term with this name already exists.",
             ),
+        ]
+        permissions = [
+            ("review_term", "Can mark terms as reviewed"),
+            ("publish_term", "Can publish and unpublish terms"),
         ]
 
     def __str__(self):
@@ -157,6 +204,73 @@ class Term(models.Model):
     @property
     def permalink(self) -> str:
         return settings.GLOSSARY_TERM_URL.format(slug=self.slug)
+
+    @property
+    def review_due(self) -> date:
+        return review.due_date(
+            self.last_reviewed, self.review_interval_days, self.created_at
+        )
+
+    @property
+    def review_state(self) -> str:
+        return review.state(self.last_reviewed, self.review_due)
+
+    def publishing_problems(self, source_count: int | None = None) -> list[str]:
+        """What the term lacks to be published; `source_count` of the sources
+        it is about to have, when they are not saved yet (an admin form)."""
+        if source_count is None:
+            source_count = (
+                self.pk and self.citations.filter(role=Citation.Role.SOURCE).count()
+            )
+        missing = {
+            "a summary": not self.summary.strip(),
+            "a definition": not self.definition.strip(),
+            "at least one source": not source_count,
+        }
+        return [what for what, is_missing in missing.items() if is_missing]
+
+    def validate_publishable(self, source_count: int | None = None):
+        if self.status != self.Status.PUBLISHED:
+            return
+        if problems := self.publishing_problems(source_count):
+            raise ValidationError(
+                "A published term needs a summary, a definition and at least one "
+                "source: “%(name)s” lacks %(missing)s, so it stays a draft.",
+                code="unpublishable",
+                params={"name": self.name, "missing": " and ".join(problems)},
+            )
+
+    def restore_related(self, version_id: int) -> list[str]:
+        """Put back the aliases, citations and see-also links the term had in
+        one of its history versions; returns those that can't come back
+        because their source or target has since been deleted."""
+        version = self.history.get(history_id=version_id)
+        later = self.history.filter(history_date__gt=version.history_date).last()
+        # The admin saves a term before its inlines: a version's rows are
+        # those in place just before the term's next version.
+        until = later.history_date - timedelta(microseconds=1) if later else None
+        skipped = []
+        rows_and_references = [
+            (Alias, None, None),
+            (Citation, "source_id", Source),
+            (SeeAlso, "target_id", Term),
+        ]
+        for model, reference, referenced in rows_and_references:
+            rows = list(
+                model.history.as_of(until or timezone.now()).filter(term_id=self.pk)
+            )
+            model.objects.filter(term=self).delete()
+            for row in rows:
+                if (
+                    reference
+                    and not referenced.objects.filter(
+                        pk=getattr(row, reference)
+                    ).exists()
+                ):
+                    skipped.append(str(row))
+                    continue
+                row.save(force_insert=True)
+        return skipped
 
     def keep_old_slug(self, old_slug: str):
         """Record a slug the term no longer uses, so its old links redirect."""
