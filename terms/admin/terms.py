@@ -148,6 +148,8 @@ class TermAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
         if change and "slug" in form.changed_data:
             obj.keep_old_slug(form.initial["slug"])
+        if version := getattr(request, "restoring_term_version", None):
+            self.restore_related(request, obj, version)
 
     def render_change_form(self, request, context, add=False, change=False, **kw):
         term = context.get("original")
@@ -179,16 +181,14 @@ class TermAdmin(SimpleHistoryAdmin):
         request.restoring_term_version = version_id
         return super().history_form_view(request, object_id, version_id, extra_context)
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if version := getattr(request, "restoring_term_version", None):
-            skipped = form.instance.restore_related(version)
-            if skipped:
-                self.message_user(
-                    request,
-                    "Not restored, as they no longer exist: " + ", ".join(skipped),
-                    messages.WARNING,
-                )
+    def restore_related(self, request, term, version):
+        if skipped := term.restore_related(version):
+            self.message_user(
+                request,
+                "Not restored, as what they point to no longer exists: "
+                + ", ".join(skipped),
+                messages.WARNING,
+            )
 
     @admin.action(description="Mark as reviewed today", permissions=["review"])
     def mark_reviewed(self, request, queryset):
