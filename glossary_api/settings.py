@@ -5,6 +5,7 @@ and the README list them. Nobody edits this file to deploy.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "corsheaders",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -97,6 +99,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers take the write lock when their transaction begins, so they queue
+    # (up to `timeout` seconds) instead of failing when one upgrades a read;
+    # WAL lets readers go on while one writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    # Tests use a file, not shared memory, so locking behaves as in production.
+    DATABASES["default"]["TEST"] = {
+        "NAME": Path(tempfile.gettempdir()) / f"glossary-test-{os.getpid()}.sqlite3"
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -139,6 +154,24 @@ GLOSSARY_REVIEW_DUE_SOON_DAYS = int(
     os.environ.get("GLOSSARY_REVIEW_DUE_SOON_DAYS", "30")
 )
 
+# Writes must send If-Match (else 428) when true; otherwise it is checked
+# when sent.
+GLOSSARY_REQUIRE_IF_MATCH = env_bool("GLOSSARY_REQUIRE_IF_MATCH")
+
+# Throttle counters live in this cache: several app processes need a shared
+# one (Redis) for the limits to hold across them.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # Cache-Control of public read responses: CDN-friendly, revalidated by ETag.
 GLOSSARY_CACHE_CONTROL = os.environ.get(
     "GLOSSARY_CACHE_CONTROL", "public, max-age=60, stale-while-revalidate=300"
@@ -160,9 +193,25 @@ CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Location"]
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    # Tokens for editors' tools (`manage.py drf_create_token USER`), the session
+    # for people signed in to the admin. Token first: anonymous writes get 401.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "terms.api.throttling.AnonymousReadThrottle",
+        "terms.api.throttling.WriteThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anonymous_read": os.environ.get("GLOSSARY_THROTTLE_ANON_READS", "300/minute"),
+        "write": os.environ.get("GLOSSARY_THROTTLE_WRITES", "60/minute"),
+    },
+    "NUM_PROXIES": (
+        int(os.environ["DJANGO_NUM_PROXIES"])
+        if os.environ.get("DJANGO_NUM_PROXIES")
+        else None
+    ),
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly",
     ],

@@ -58,7 +58,8 @@ class FieldSelectionMixin:
         return super().allowed_query_parameters() | {"fields"}
 
     def get_serializer(self, *args, **kwargs):
-        kwargs.setdefault("fields", self.selected_fields())
+        if self.request.method in ("GET", "HEAD"):
+            kwargs.setdefault("fields", self.selected_fields())
         return super().get_serializer(*args, **kwargs)
 
     def selected_fields(self) -> list[str] | None:

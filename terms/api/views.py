@@ -4,7 +4,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from terms import letters
@@ -25,6 +25,8 @@ from .serializers import (
     TermDetailSerializer,
     TermListSerializer,
 )
+from .write_serializers import SourceWriteSerializer, TermWriteSerializer
+from .writes import WritableMixin
 
 
 class ReadMixin(ConditionalGetMixin, StrictQueryParametersMixin):
@@ -51,12 +53,17 @@ class ReadMixin(ConditionalGetMixin, StrictQueryParametersMixin):
         },
     ),
 )
-class TermViewSet(FieldSelectionMixin, ReadMixin, viewsets.ReadOnlyModelViewSet):
-    """Glossary terms: a compact paginated list, and each term in full."""
+class TermViewSet(
+    WritableMixin, FieldSelectionMixin, ReadMixin, viewsets.ReadOnlyModelViewSet
+):
+    """Glossary terms: a compact paginated list, each term in full, and
+    writes for editors' tools."""
 
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
     filterset_class = TermFilter
+    write_serializer_class = TermWriteSerializer
+    http_method_names = ["get", "head", "options", "post", "put", "patch", "delete"]
 
     def get_queryset(self):
         visible = Term.objects.visible_to(self.request.user)
@@ -67,7 +74,38 @@ class TermViewSet(FieldSelectionMixin, ReadMixin, viewsets.ReadOnlyModelViewSet)
     def get_serializer_class(self):
         if self.action == "retrieve":
             return TermDetailSerializer
-        return TermListSerializer
+        if self.action == "list":
+            return TermListSerializer
+        return super().get_serializer_class()
+
+    def read_representation(self, term):
+        visible = Term.objects.visible_to(self.request.user)
+        term = visible.with_related(linkable=visible).get(pk=term.pk)
+        return TermDetailSerializer(term, context=self.get_serializer_context()).data
+
+    def save_extra(self, serializer):
+        """Publishing and reviewing are reviewers' rights, as in the admin."""
+        user, data, term = (
+            self.request.user,
+            serializer.validated_data,
+            serializer.instance,
+        )
+        before = {
+            "status": term.status if term else Term.Status.DRAFT,
+            "last_reviewed": term.last_reviewed if term else None,
+        }
+        changed = {
+            name for name in before if name in data and data[name] != before[name]
+        }
+        if "status" in changed and not user.has_perm("terms.publish_term"):
+            raise PermissionDenied({"status": ["Only reviewers publish or unpublish."]})
+        if "last_reviewed" in changed:
+            if not user.has_perm("terms.review_term"):
+                raise PermissionDenied(
+                    {"last_reviewed": ["Only reviewers record reviews."]}
+                )
+            return {"reviewed_by": user}
+        return {}
 
     def get_renderers(self):
         renderers = super().get_renderers()
@@ -112,12 +150,20 @@ class TermViewSet(FieldSelectionMixin, ReadMixin, viewsets.ReadOnlyModelViewSet)
         responses={200: SourceSerializer, **schema.DETAIL_ERRORS},
     ),
 )
-class SourceViewSet(FieldSelectionMixin, ReadMixin, viewsets.ReadOnlyModelViewSet):
+class SourceViewSet(
+    WritableMixin, FieldSelectionMixin, ReadMixin, viewsets.ReadOnlyModelViewSet
+):
     """Sources (citations' targets), each with the terms that cite it."""
 
     serializer_class = SourceSerializer
+    write_serializer_class = SourceWriteSerializer
     filterset_class = SourceFilter
     lookup_value_regex = "[0-9]+"
+    http_method_names = ["get", "head", "options", "post", "put", "patch", "delete"]
+
+    def read_representation(self, source):
+        source = self.get_queryset().get(pk=source.pk)
+        return SourceSerializer(source, context=self.get_serializer_context()).data
 
     def get_queryset(self):
         citing = Citation.objects.filter(

@@ -21,6 +21,16 @@ class ContentVersion(models.Model):
         return f"version {self.version} at {self.changed_at.isoformat()}"
 
     @classmethod
+    def lock(cls):
+        """Hold the version row until the transaction ends: writers queue here.
+
+        A no-op UPDATE takes the row lock on PostgreSQL and the write lock
+        on SQLite, where a plain SELECT would take neither.
+        """
+        cls.current()
+        cls.objects.filter(pk=1).update(version=models.F("version"))
+
+    @classmethod
     def current(cls) -> "ContentVersion":
         # The migration creates the row; a test database flush removes it.
         row, _ = cls.objects.get_or_create(

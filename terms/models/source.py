@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from terms.validators import validate_http_url, validate_identifier, validate_year
@@ -62,6 +63,9 @@ class Source(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.authors}, {self.year})"
+
+    def get_absolute_url(self):
+        return reverse("api:source-detail", kwargs={"pk": self.pk})
 
     def natural_key(self):
         return (self.key,)

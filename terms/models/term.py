@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch
@@ -184,6 +184,7 @@ class Term(models.Model):
             models.UniqueConstraint(
                 Lower("name"),
                 name="term_name_ci_unique",
+                violation_error_code="duplicate_name",
                 violation_error_message="A term with this name already exists.",
             ),
         ]
@@ -204,6 +205,19 @@ class Term(models.Model):
     @property
     def permalink(self) -> str:
         return settings.GLOSSARY_TERM_URL.format(slug=self.slug)
+
+    def validate_constraints(self, exclude=None):
+        # The name's constraint is on Lower("name"), so Django can't tell the
+        # field: say it, so forms and the API show the error on "name".
+        try:
+            super().validate_constraints(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict({})
+            general = errors.pop(NON_FIELD_ERRORS, [])
+            for item in general:
+                field = "name" if item.code == "duplicate_name" else NON_FIELD_ERRORS
+                errors.setdefault(field, []).append(item)
+            raise ValidationError(errors) from error
 
     @property
     def review_due(self) -> date:

@@ -1,0 +1,197 @@
+"""What editors' tools send: a term with its aliases, citations and links.
+
+Validation is the models' own (field validators, constraints, the
+publishing rule), the same as in the admin; this module only adds the
+checks that span a request's nested lists.
+"""
+
+import copy
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from rest_framework import serializers
+
+from terms.models import Alias, Category, Citation, SeeAlso, Source, Term
+
+from .serializers import AliasSerializer
+
+
+def model_errors(error: DjangoValidationError) -> serializers.ValidationError:
+    """A model's ValidationError as DRF's, keyed by field."""
+    if hasattr(error, "error_dict"):
+        return serializers.ValidationError(
+            {
+                ("non_field_errors" if field == "__all__" else field): messages
+                for field, messages in error.message_dict.items()
+            }
+        )
+    return serializers.ValidationError({"non_field_errors": error.messages})
+
+
+class ModelCleanMixin:
+    """Runs the model's full_clean() on the instance as it would be saved."""
+
+    nested_fields: tuple[str, ...] = ()
+
+    def candidate(self, attrs):
+        instance = copy.copy(self.instance) if self.instance else self.Meta.model()
+        for name, value in attrs.items():
+            if name not in self.nested_fields:
+                setattr(instance, name, value)
+        return instance
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        instance = self.candidate(attrs)
+        try:
+            instance.full_clean(validate_unique=True, validate_constraints=True)
+        except DjangoValidationError as error:
+            raise model_errors(error) from error
+        self.clean_instance(instance, attrs)
+        return attrs
+
+    def clean_instance(self, instance, attrs):
+        """Checks beyond the model's own, for subclasses."""
+
+
+class CitationInputSerializer(serializers.ModelSerializer):
+    source = serializers.PrimaryKeyRelatedField(
+        queryset=Source.objects.all(), help_text="The cited source's id."
+    )
+    position = serializers.IntegerField(
+        min_value=0,
+        max_value=32767,
+        required=False,
+        help_text="Numbering order; by default the order of the list.",
+    )
+
+    class Meta:
+        model = Citation
+        fields = ["source", "role", "position", "accessed"]
+
+
+class TermWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
+    """A term and, when given, the whole of its aliases, citations and links."""
+
+    nested_fields = ("aliases", "citations", "see_also")
+
+    category = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Category.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="A category's slug.",
+    )
+    aliases = AliasSerializer(many=True, required=False)
+    citations = CitationInputSerializer(
+        many=True, required=False, help_text="Sources and further reading, in order."
+    )
+    see_also = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Term.objects.all(),
+        many=True,
+        required=False,
+        help_text="Slugs of related terms, in the order to show them.",
+    )
+
+    class Meta:
+        model = Term
+        fields = [
+            "name",
+            "slug",
+            "title",
+            "summary",
+            "definition",
+            "example",
+            "category",
+            "status",
+            "last_reviewed",
+            "review_interval_days",
+            "aliases",
+            "citations",
+            "see_also",
+        ]
+
+    def clean_instance(self, term, attrs):
+        errors = {}
+        aliases = [alias["name"].casefold() for alias in attrs.get("aliases", [])]
+        if len(aliases) != len(set(aliases)):
+            errors["aliases"] = ["An alias is listed twice."]
+        cited = [(c["source"].pk, c["role"]) for c in attrs.get("citations", [])]
+        if len(cited) != len(set(cited)):
+            errors["citations"] = ["A source is cited twice in the same role."]
+        targets = attrs.get("see_also", [])
+        if len({target.pk for target in targets}) != len(targets):
+            errors["see_also"] = ["A term is linked twice."]
+        elif any(
+            target.pk == term.pk or target.slug == term.slug for target in targets
+        ):
+            errors["see_also"] = ["A term cannot link to itself."]
+        if errors:
+            raise serializers.ValidationError(errors)
+        citations = attrs.get("citations")
+        sources = None
+        if citations is not None:
+            sources = sum(1 for c in citations if c["role"] == Citation.Role.SOURCE)
+        try:
+            term.validate_publishable(source_count=sources)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"status": error.messages}) from error
+
+    # Revision history records the authenticated user: DRF hands it to the
+    # Django request that django-simple-history's middleware reads.
+
+    @transaction.atomic
+    def create(self, validated_data):
+        nested = self.pop_nested(validated_data)
+        term = Term.objects.create(**validated_data)
+        self.replace_related(term, nested)
+        return term
+
+    @transaction.atomic
+    def update(self, term, validated_data):
+        nested = self.pop_nested(validated_data)
+        old_slug = term.slug
+        for name, value in validated_data.items():
+            setattr(term, name, value)
+        term.save()
+        term.keep_old_slug(old_slug)
+        self.replace_related(term, nested)
+        return term
+
+    def pop_nested(self, validated_data) -> dict:
+        return {
+            name: validated_data.pop(name)
+            for name in self.nested_fields
+            if name in validated_data
+        }
+
+    def replace_related(self, term, nested):
+        """Each list given replaces what the term had, in the order given."""
+        if "aliases" in nested:
+            term.aliases.all().delete()
+            for alias in nested["aliases"]:
+                Alias.objects.create(term=term, **alias)
+        if "citations" in nested:
+            term.citations.all().delete()
+            for n, citation in enumerate(nested["citations"], start=1):
+                Citation.objects.create(term=term, **{"position": n, **citation})
+        if "see_also" in nested:
+            term.see_also_links.all().delete()
+            for n, target in enumerate(nested["see_also"], start=1):
+                SeeAlso.objects.create(term=term, target=target, position=n)
+
+
+class SourceWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = [
+            "key",
+            "title",
+            "authors",
+            "publisher",
+            "year",
+            "identifier",
+            "url",
+            "kind",
+        ]
