@@ -46,7 +46,8 @@ def test_a_write_with_the_current_etag_succeeds_and_returns_the_next(token, shar
 def test_the_second_write_with_the_same_etag_is_412_and_changes_nothing(token, shared):
     first, second = client_for(token), client_for(token)
     etag = first.get(URL)["ETag"]
-    assert first.patch(URL, {"title": "First"}, format="json", HTTP_IF_MATCH=etag).status_code == 200  # fmt: skip
+    won = first.patch(URL, {"title": "First"}, format="json", HTTP_IF_MATCH=etag)
+    assert won.status_code == 200
     response = second.patch(URL, {"title": "Second"}, format="json", HTTP_IF_MATCH=etag)
     assert response.status_code == 412
     assert "changed since you read" in response.json()["detail"]

@@ -65,7 +65,9 @@ def test_create_a_term_with_everything_in_one_request(tool, payload, api):
     assert [r["title"] for r in body["further_reading"]] == ["First"]
     assert [s["slug"] for s in body["see_also"]] == ["related-two", "related-one"]
     assert body["aliases"] == [{"name": "Flattery", "kind": "synonym"}]
-    assert body["definition_html"] == "<p>Sycophancy is <strong>agreement</strong> regardless of truth.</p>"  # fmt: skip
+    assert body["definition_html"] == (
+        "<p>Sycophancy is <strong>agreement</strong> regardless of truth.</p>"
+    )
 
 
 def test_patch_changes_only_what_is_sent(tool, payload, api):
@@ -106,7 +108,7 @@ def test_sources_can_be_created_updated_and_deleted(tool, api):
         "/api/v1/sources/",
         {
             "key": "perez2022discovering",
-            "title": "Discovering Language Model Behaviors with Model-Written Evaluations",
+            "title": "Discovering Language Model Behaviors",
             "authors": "Perez et al.",
             "publisher": "Anthropic",
             "year": 2022,
