@@ -3,6 +3,8 @@
 from django import forms
 from django.db.models import F
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from terms import letters
 from terms.folding import Fold
@@ -22,6 +24,7 @@ class StrictBooleanField(forms.TypedChoiceField):
         )
 
 
+@extend_schema_field(OpenApiTypes.BOOL)
 class StrictBooleanFilter(filters.Filter):
     # Not django-filter's BooleanFilter: its widget turns "maybe" into "unset".
     field_class = StrictBooleanField

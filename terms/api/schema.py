@@ -1,7 +1,12 @@
 """Shared pieces of the OpenAPI document: common parameters and error shapes."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers
 
 FIELDS = OpenApiParameter(
@@ -76,3 +81,60 @@ TERM_JSONLD = OpenApiResponse(
     description="The term as JSON-LD (`Accept: application/ld+json` or "
     "`?format=jsonld`).",
 )
+
+
+DETAIL = OpenApiResponse(
+    response=inline_serializer("Detail", {"detail": serializers.CharField()}),
+    description="Why the request was refused.",
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    description="The ETag of your last read; a stale one is refused with 412. "
+    "Required when the server sets GLOSSARY_REQUIRE_IF_MATCH.",
+)
+WRITE_ERRORS = {
+    400: OpenApiResponse(
+        response={
+            "type": "object",
+            "additionalProperties": {},
+            "description": "Each invalid field with its messages.",
+        },
+        description="Invalid: the body names each failing field.",
+    ),
+    401: DETAIL,
+    403: DETAIL,
+    404: NOT_FOUND,
+    412: DETAIL,
+    428: DETAIL,
+    429: DETAIL,
+}
+
+
+def writes(name: str, write_serializer, read_serializer) -> dict:
+    """The schema of create, update, partial_update and destroy."""
+    return {
+        "create": extend_schema(
+            summary=f"Create a {name}",
+            request=write_serializer,
+            responses={201: read_serializer, **WRITE_ERRORS},
+        ),
+        "update": extend_schema(
+            summary=f"Replace a {name}",
+            parameters=[IF_MATCH],
+            request=write_serializer,
+            responses={200: read_serializer, **WRITE_ERRORS},
+        ),
+        "partial_update": extend_schema(
+            summary=f"Change some fields of a {name}",
+            parameters=[IF_MATCH],
+            request=write_serializer,
+            responses={200: read_serializer, **WRITE_ERRORS},
+        ),
+        "destroy": extend_schema(
+            summary=f"Delete a {name}",
+            parameters=[IF_MATCH],
+            responses={204: None, 409: DETAIL, **WRITE_ERRORS},
+        ),
+    }

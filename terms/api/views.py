@@ -52,6 +52,7 @@ class ReadMixin(ConditionalGetMixin, StrictQueryParametersMixin):
             **schema.DETAIL_ERRORS,
         },
     ),
+    **schema.writes("term", TermWriteSerializer, TermDetailSerializer),
 )
 class TermViewSet(
     WritableMixin, FieldSelectionMixin, ReadMixin, viewsets.ReadOnlyModelViewSet
@@ -62,6 +63,7 @@ class TermViewSet(
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
     filterset_class = TermFilter
+    serializer_class = TermDetailSerializer
     write_serializer_class = TermWriteSerializer
     http_method_names = ["get", "head", "options", "post", "put", "patch", "delete"]
 
@@ -149,6 +151,7 @@ class TermViewSet(
         parameters=[schema.FIELDS],
         responses={200: SourceSerializer, **schema.DETAIL_ERRORS},
     ),
+    **schema.writes("source", SourceWriteSerializer, SourceSerializer),
 )
 class SourceViewSet(
     WritableMixin, FieldSelectionMixin, ReadMixin, viewsets.ReadOnlyModelViewSet

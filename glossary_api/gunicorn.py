@@ -1,0 +1,21 @@
+"""gunicorn settings for production: `gunicorn -c glossary_api/gunicorn.py`.
+
+Every value comes from the environment; the access log is one line per
+request on standard output.
+"""
+
+import multiprocessing
+import os
+
+wsgi_app = "glossary_api.wsgi:application"
+bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# Behind a proxy: trust its X-Forwarded-* headers (comma-separated addresses).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = "-"
+access_log_format = (
+    '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" request_id=%({x-request-id}i)s'
+)
+errorlog = "-"

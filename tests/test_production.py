@@ -1,0 +1,154 @@
+"""The production set-up the README documents: check --deploy, gunicorn,
+static files served by the app, one log line per request, /healthz."""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def readme_production_env() -> dict[str, str]:
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"### Production environment.*?```env\n(.*?)```", readme, re.S)
+    assert block, "the README documents the production environment"
+    pairs = (line.split("=", 1) for line in block.group(1).splitlines() if line)
+    return dict(pairs)
+
+
+def clean_env(**overrides) -> dict[str, str]:
+    keep = {"PATH", "HOME", "LANG", "TMPDIR"}
+    env = {name: value for name, value in os.environ.items() if name in keep}
+    return env | overrides
+
+
+def test_check_deploy_reports_nothing_with_the_documented_environment():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=clean_env(**readme_production_env()),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_fails_without_the_https_settings():
+    env = readme_production_env()
+    del env["DJANGO_SECURE_HSTS_SECONDS"]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=clean_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "security.W004" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=clean_env(DJANGO_DEBUG="false"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get(url) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+@pytest.fixture
+def gunicorn(tmp_path):
+    """The production server on a free loopback port, on its own database."""
+
+    def start(database_url: str, migrate: bool = True):
+        port = free_port()
+        env = clean_env(
+            DJANGO_SECRET_KEY="test-secret-key-for-a-production-like-run-0123456789",
+            DJANGO_ALLOWED_HOSTS="127.0.0.1",
+            DATABASE_URL=database_url,
+            HOST="127.0.0.1",
+            PORT=str(port),
+            WEB_CONCURRENCY="1",
+        )
+        if migrate:
+            subprocess.run(
+                [sys.executable, "manage.py", "migrate", "--no-input", "-v0"],
+                cwd=ROOT, env=env, check=True, timeout=300,
+            )  # fmt: skip
+        log = (tmp_path / "gunicorn.log").open("w+")
+        server = subprocess.Popen(
+            [str(GUNICORN), "-c", "glossary_api/gunicorn.py"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        servers.append((server, log))
+        return base, log
+
+    servers = []
+    yield start
+    for server, log in servers:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+def test_gunicorn_serves_the_api_static_files_and_one_log_line_per_request(
+    gunicorn, tmp_path
+):
+    base, log = gunicorn(f"sqlite:///{tmp_path / 'prod.sqlite3'}")
+    assert get(f"{base}/healthz")[0] == 200
+    assert get(f"{base}/api/v1/index/")[0] == 200
+    status, page = get(f"{base}/api/docs/")
+    assert status == 200
+    (script,) = re.findall(rb'src="(/static/[^"]+swagger-ui-bundle\.js)"', page)
+    status, body = get(base + script.decode())
+    assert status == 200
+    assert len(body) > 100_000
+    time.sleep(0.5)
+    log.seek(0)
+    requests = [line for line in log if '"GET /' in line]
+    assert len(requests) == 4
+    assert requests[1].split('"')[1] == "GET /api/v1/index/ HTTP/1.1"
+
+
+def test_healthz_is_503_when_the_database_is_unreachable(gunicorn):
+    base, _ = gunicorn("postgres://nobody@127.0.0.1:9/nowhere", migrate=False)
+    status, body = get(f"{base}/healthz")
+    assert status == 503
+    assert b'"database": "unreachable"' in body
