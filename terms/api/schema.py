@@ -112,6 +112,22 @@ WRITE_ERRORS = {
 }
 
 
+def reads(plural: str, detail_summary: str, serializer) -> dict:
+    """The schema of list and retrieve."""
+    return {
+        "list": extend_schema(
+            summary=f"List {plural}",
+            parameters=[FIELDS],
+            responses={200: serializer(many=True), **LIST_ERRORS},
+        ),
+        "retrieve": extend_schema(
+            summary=detail_summary,
+            parameters=[FIELDS],
+            responses={200: serializer, **DETAIL_ERRORS},
+        ),
+    }
+
+
 def writes(name: str, write_serializer, read_serializer) -> dict:
     """The schema of create, update, partial_update and destroy."""
     return {

@@ -65,7 +65,6 @@ class TermViewSet(
     filterset_class = TermFilter
     serializer_class = TermDetailSerializer
     write_serializer_class = TermWriteSerializer
-    http_method_names = ["get", "head", "options", "post", "put", "patch", "delete"]
 
     def get_queryset(self):
         visible = Term.objects.visible_to(self.request.user)
@@ -141,16 +140,7 @@ class TermViewSet(
 
 
 @extend_schema_view(
-    list=extend_schema(
-        summary="List sources",
-        parameters=[schema.FIELDS],
-        responses={200: SourceSerializer(many=True), **schema.LIST_ERRORS},
-    ),
-    retrieve=extend_schema(
-        summary="One source with the terms citing it",
-        parameters=[schema.FIELDS],
-        responses={200: SourceSerializer, **schema.DETAIL_ERRORS},
-    ),
+    **schema.reads("sources", "One source with the terms citing it", SourceSerializer),
     **schema.writes("source", SourceWriteSerializer, SourceSerializer),
 )
 class SourceViewSet(
@@ -162,7 +152,6 @@ class SourceViewSet(
     write_serializer_class = SourceWriteSerializer
     filterset_class = SourceFilter
     lookup_value_regex = "[0-9]+"
-    http_method_names = ["get", "head", "options", "post", "put", "patch", "delete"]
 
     def read_representation(self, source):
         source = self.get_queryset().get(pk=source.pk)
@@ -180,18 +169,7 @@ class SourceViewSet(
         )
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary="List categories",
-        parameters=[schema.FIELDS],
-        responses={200: CategorySerializer(many=True), **schema.LIST_ERRORS},
-    ),
-    retrieve=extend_schema(
-        summary="One category",
-        parameters=[schema.FIELDS],
-        responses={200: CategorySerializer, **schema.DETAIL_ERRORS},
-    ),
-)
+@extend_schema_view(**schema.reads("categories", "One category", CategorySerializer))
 class CategoryViewSet(FieldSelectionMixin, ReadMixin, viewsets.ReadOnlyModelViewSet):
     """Categories with the number of published terms in each."""
 
