@@ -115,3 +115,19 @@ def test_a_source_with_a_bad_identifier_is_refused(editor_client):
     )
     assert response.status_code == 200
     assert "is not an arXiv id" in response.content.decode()
+
+
+def test_source_and_category_autocompletes_answer(editor_client, make_term, category):
+    make_term()
+    for model, field in (("citation", "source"), ("term", "category")):
+        response = editor_client.get(
+            "/admin/autocomplete/",
+            {
+                "app_label": "terms",
+                "model_name": model,
+                "field_name": field,
+                "term": "",
+            },
+        )
+        assert response.status_code == 200
+        assert response.json()["results"]

@@ -78,7 +78,8 @@ def test_if_match_can_be_made_mandatory(token, shared, settings):
     assert ok.status_code == 200
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the groups made by a migration come back for tests after.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_writes_with_the_same_etag_one_wins_none_is_lost(token, make_term):
     make_term("Shared")
     etag = client_for(token).get(URL)["ETag"]

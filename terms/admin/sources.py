@@ -28,6 +28,8 @@ class SourceAdmin(SimpleHistoryAdmin):
     list_display = ["title", "authors", "year", "identifier", "kind", "citing_terms"]
     list_filter = ["kind", "year"]
     search_fields = ["title", "authors", "publisher", "identifier", "key"]
+    # The annotation below drops Meta.ordering; pages need a fixed order.
+    ordering = ["title", "id"]
     prepopulated_fields = {"key": ["authors", "year", "title"]}
     readonly_fields = ["created_at", "updated_at"]
     fields = [

@@ -236,6 +236,7 @@ class TermAdmin(SimpleHistoryAdmin):
 @admin.register(Category)
 class CategoryAdmin(SimpleHistoryAdmin):
     list_display = ["name", "slug", "term_count"]
+    ordering = ["name", "id"]  # the count annotation drops Meta.ordering
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
