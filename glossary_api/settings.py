@@ -161,15 +161,30 @@ GLOSSARY_REQUIRE_IF_MATCH = env_bool("GLOSSARY_REQUIRE_IF_MATCH")
 # Throttle counters live in this cache: several app processes need a shared
 # one (Redis) for the limits to hold across them.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_BACKENDS = "django.core.cache.backends"
 CACHES = {
     "default": (
+        {"BACKEND": f"{CACHE_BACKENDS}.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": f"{CACHE_BACKENDS}.locmem.LocMemCache"}
+    ),
+    # Rendered read responses, keyed by their ETag (terms/api/caching.py):
+    # shared through Redis when there is one, else each process keeps its own.
+    "responses": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": f"{CACHE_BACKENDS}.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "responses",
+            "TIMEOUT": 600,
         }
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+        else {
+            "BACKEND": f"{CACHE_BACKENDS}.locmem.LocMemCache",
+            "LOCATION": "responses",
+            "TIMEOUT": 600,
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    ),
 }
 
 # Cache-Control of public read responses: CDN-friendly, revalidated by ETag.

@@ -137,11 +137,13 @@ def pytest_report_header(config):
 
 
 @pytest.fixture(autouse=True)
-def fresh_throttle_counters():
-    """Rate-limit counters live in the cache; each test starts from zero."""
-    from django.core.cache import cache
+def fresh_caches():
+    """Rate-limit counters and rendered responses live in caches; each test
+    starts with them empty."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

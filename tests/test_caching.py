@@ -222,3 +222,24 @@ def test_a_redirect_from_an_old_slug_is_cacheable(api, make_term):
     response = api.get("/api/v1/terms/reward-model/")
     assert response.status_code == 301
     assert response["ETag"]
+
+
+@pytest.mark.parametrize("url", READ_ENDPOINTS)
+def test_a_repeated_read_is_served_from_the_response_cache(
+    api, seed, url, django_assert_max_num_queries
+):
+    first = api.get(url)
+    with django_assert_max_num_queries(1):
+        again = api.get(url)
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"]
+    assert again["ETag"] == first["ETag"]
+    assert again["Cache-Control"] == first["Cache-Control"]
+
+
+def test_the_response_cache_keeps_hosts_apart(api, seed):
+    one = api.get("/api/v1/terms/ai-alignment/", HTTP_HOST="localhost")
+    two = api.get("/api/v1/terms/ai-alignment/", HTTP_HOST="127.0.0.1")
+    assert one.json()["url"].startswith("http://localhost/")
+    assert two.json()["url"].startswith("http://127.0.0.1/")

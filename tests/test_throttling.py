@@ -45,7 +45,7 @@ def test_writes_are_limited_per_user_and_reads_are_not(db, settings, make_term):
 
 @pytest.fixture
 def redis_cache(settings):
-    settings.CACHES = {
+    settings.CACHES = settings.CACHES | {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,

@@ -17,6 +17,7 @@ glossary, a 412 can also mean an unrelated change: read again and retry.
 import hashlib
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
@@ -33,9 +34,15 @@ CHECKED_WRITES = ("PUT", "PATCH", "DELETE")
 VARY = ["Accept", "Cookie"]
 
 
-class NotModified(Exception):
+class ShortCircuit(Exception):
+    """A read answered before the view runs: a 304, or a cached response."""
+
     def __init__(self, response):
         self.response = response
+
+
+def response_cache():
+    return caches["responses"]
 
 
 class PreconditionFailed(APIException):
@@ -66,7 +73,8 @@ def validator_headers(request) -> dict[str, str]:
             timezone.localdate().isoformat(),
             "editor" if is_editor(request.user) else "public",
             getattr(request, "accepted_media_type", ""),
-            request.get_full_path(),
+            # Scheme and host too: responses hold absolute URLs.
+            request.build_absolute_uri(),
         ]
     )
     return {
@@ -120,10 +128,16 @@ class ConditionalGetMixin:
             response=headers,
         )
         if answer is not headers:  # 304 Not Modified (or 412 for If-Match)
-            raise NotModified(answer)
+            raise ShortCircuit(answer)
+        # The validator names the exact bytes a response had: a response
+        # rendered for it before is served again without the view.
+        if cached := response_cache().get(self.validators["ETag"]):
+            content, content_type = cached
+            response = HttpResponse(content, content_type=content_type)
+            raise ShortCircuit(response)
 
     def handle_exception(self, exc):
-        if isinstance(exc, NotModified):
+        if isinstance(exc, ShortCircuit):
             return exc.response
         if self.request.method not in SAFE_METHODS:
             transaction.set_rollback(True)  # an error response writes nothing
@@ -139,4 +153,12 @@ class ConditionalGetMixin:
             for header, value in validators.items():
                 response.headers[header] = value
             patch_vary_headers(response, VARY)
+        from_view = hasattr(response, "add_post_render_callback")  # not cached
+        if request.method in SAFE_METHODS and response.status_code == 200 and from_view:
+            response.add_post_render_callback(self.remember)
         return response
+
+    def remember(self, response):
+        response_cache().set(
+            self.validators["ETag"], (response.content, response["Content-Type"])
+        )

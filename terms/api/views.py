@@ -70,7 +70,9 @@ class TermViewSet(
         visible = Term.objects.visible_to(self.request.user)
         if self.action == "retrieve":
             return visible.with_related(linkable=visible)
-        return visible.select_related("category")
+        # The compact list shows none of the long text.
+        compact = visible.defer("definition", "example", "search_vector")
+        return compact.select_related("category")
 
     def get_serializer_class(self):
         if self.action == "retrieve":
