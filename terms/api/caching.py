@@ -27,6 +27,7 @@ from rest_framework import status
 from rest_framework.exceptions import APIException
 
 from terms.models import ContentVersion
+from terms.models.term import sees_drafts
 
 SAFE_METHODS = ("GET", "HEAD")
 CHECKED_WRITES = ("PUT", "PATCH", "DELETE")
@@ -60,10 +61,6 @@ class PreconditionRequired(APIException):
     default_code = "precondition_required"
 
 
-def is_editor(user) -> bool:
-    return user.is_authenticated and user.is_staff
-
-
 def validator_headers(request) -> dict[str, str]:
     version = ContentVersion.current()
     key = "|".join(
@@ -71,7 +68,7 @@ def validator_headers(request) -> dict[str, str]:
             str(version.version),
             version.changed_at.isoformat(),
             timezone.localdate().isoformat(),
-            "editor" if is_editor(request.user) else "public",
+            "drafts" if sees_drafts(request.user) else "public",
             getattr(request, "accepted_media_type", ""),
             # Scheme and host too: responses hold absolute URLs.
             request.build_absolute_uri(),

@@ -23,15 +23,18 @@ from .names import Alias, OldSlug
 from .source import Source
 
 
+def sees_drafts(user) -> bool:
+    """Editors (staff) see drafts; everyone else sees published terms only."""
+    return user.is_authenticated and user.is_staff
+
+
 class TermQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Term.Status.PUBLISHED)
 
     def visible_to(self, user):
-        """What a reader may see: staff see drafts too, everyone else not."""
-        if user.is_authenticated and user.is_staff:
-            return self.all()
-        return self.published()
+        """What a reader may see."""
+        return self.all() if sees_drafts(user) else self.published()
 
     def with_review_due(self):
         return self.annotate(review_due_on=review.review_due_expression())
