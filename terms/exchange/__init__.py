@@ -1,0 +1,20 @@
+"""The glossary as one fixture file: exported deterministically, imported whole.
+
+The export is a Django JSON fixture with natural keys and no primary keys, so
+`loaddata` reads it as well as `import_glossary` does. The import checks the
+whole file against the models' validators and the database before it writes
+anything, then writes it in one transaction with a few bulk queries per model.
+"""
+
+from .common import MODELS, natural_key
+from .exporting import export_glossary
+from .importing import ImportFailed, Outcome, import_glossary
+
+__all__ = [
+    "MODELS",
+    "ImportFailed",
+    "Outcome",
+    "export_glossary",
+    "import_glossary",
+    "natural_key",
+]

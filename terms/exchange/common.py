@@ -1,0 +1,99 @@
+"""What export and import share: the models, their natural keys and fields."""
+
+import json
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import models
+
+from terms.models import Alias, Category, Citation, OldSlug, SeeAlso, Source, Term
+
+# The content, in dependency order: a model refers only to models before it.
+MODELS = [Category, Source, Term, Alias, Citation, SeeAlso, OldSlug]
+# The fields whose values make up each model's natural_key(); a foreign key
+# contributes its target's natural key.
+NATURAL_KEYS = {
+    Category: ["slug"],
+    Source: ["key"],
+    Term: ["slug"],
+    Alias: ["name", "term"],
+    Citation: ["term", "source", "role"],
+    SeeAlso: ["term", "target"],
+    OldSlug: ["slug"],
+}
+# The search vector is the database's to keep. The reviewer is a user account,
+# which belongs to one deployment: an export leaves it out (so the file loads
+# into any database) unless asked for, and an import keeps the one it has.
+NOT_EXPORTED = {"search_vector", "reviewed_by"}
+# Unique constraints beyond the natural key, checked against the glossary as
+# it would be after the import: (field, the value that must be unique, message).
+UNIQUE = {
+    Category: [("name", lambda v: v["name"], "A category with this name exists.")],
+    Source: [
+        (
+            "identifier",
+            lambda v: v["identifier"] or None,
+            "Another source has this identifier.",
+        )
+    ],
+    Term: [
+        ("name", lambda v: v["name"].lower(), "A term with this name already exists.")
+    ],
+    Alias: [
+        (
+            "name",
+            lambda v: (v["term"], v["name"].lower()),
+            "The term already has this alias.",
+        )
+    ],
+}
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+BATCH_SIZE = 1000
+
+
+def content_fields(model, *, reviewers: bool = False) -> list[models.Field]:
+    skipped = NOT_EXPORTED - ({"reviewed_by"} if reviewers else set())
+    return [
+        f
+        for f in model._meta.local_concrete_fields
+        if not f.primary_key and f.name not in skipped
+    ]
+
+
+def natural_key(model, values: dict[str, Any]) -> tuple:
+    key = []
+    for name in NATURAL_KEYS[model]:
+        value = values[name]
+        key.extend(value) if isinstance(value, tuple) else key.append(value)
+    return tuple(key)
+
+
+def show_key(key: tuple) -> str:
+    return json.dumps(key[0] if len(key) == 1 else list(key), ensure_ascii=False)
+
+
+def stored(model, fields, keys) -> dict[tuple, tuple[int, dict[str, Any]]]:
+    """The model's rows by natural key, as (pk, values); foreign keys are
+    given as natural keys, looked up in `keys` (pk to natural key by model),
+    to which this model's keys are added."""
+    rows = {}
+    attnames = [f.attname for f in fields]
+    for pk, *raw in model._base_manager.values_list("pk", *attnames):
+        values = {
+            f.name: keys[f.related_model][value]
+            if f.is_relation and value is not None
+            else value
+            for f, value in zip(fields, raw, strict=True)
+        }
+        rows[natural_key(model, values)] = (pk, values)
+    keys[model] = {pk: key for key, (pk, _) in rows.items()}
+    return rows
+
+
+def user_keys() -> dict[int, tuple[str]]:
+    user = get_user_model()
+    names = user._default_manager.values_list("pk", user.USERNAME_FIELD)
+    return {pk: (name,) for pk, name in names}
+
+
+# Export

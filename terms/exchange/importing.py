@@ -1,0 +1,365 @@
+"""The import: check the whole file, then write it all or nothing."""
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import DataError, IntegrityError, connection, models, transaction
+from django.utils import timezone
+
+from terms.models import Category, SeeAlso, Source, Term
+
+from .common import (
+    BATCH_SIZE,
+    CREATED,
+    MODELS,
+    NATURAL_KEYS,
+    UNCHANGED,
+    UNIQUE,
+    UPDATED,
+    content_fields,
+    natural_key,
+    show_key,
+    stored,
+    user_keys,
+)
+
+
+class ImportFailed(Exception):
+    def __init__(self, problems: list[str]):
+        super().__init__(f"{len(problems)} problems")
+        self.problems = problems
+
+
+@dataclass
+class Record:
+    """One object of the file, its values as Python values; foreign keys are
+    natural keys. `ok` is false if it has a problem of its own; `status` and
+    `final` are set once it is compared with the database."""
+
+    model: type[models.Model]
+    number: int
+    values: dict[str, Any] = field(default_factory=dict)
+    key: tuple | None = None
+    ok: bool = True
+    pk: int | None = None
+    status: str = ""
+    final: dict[str, Any] = field(default_factory=dict)
+    changed: set[str] = field(default_factory=set)
+
+    def __str__(self):
+        label = self.model._meta.label_lower
+        if self.key is None:
+            return f"{label} (object {self.number})"
+        return f"{label} {show_key(self.key)} (object {self.number})"
+
+
+@dataclass
+class Outcome:
+    counts: dict[str, Counter] = field(default_factory=dict)
+    changes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> list[str]:
+        return [
+            f"{label}: {c[CREATED]} created, {c[UPDATED]} updated, "
+            f"{c[UNCHANGED]} unchanged"
+            for label, c in self.counts.items()
+        ]
+
+
+def import_glossary(text: str, *, dry_run: bool = False) -> Outcome:
+    """Create or update every record of a fixture, matched by natural key.
+
+    A field the file leaves out keeps its value on an existing record, and
+    gets the model's default on a new one (timestamps: now). Nothing is
+    deleted. Raises ImportFailed, having written nothing, listing every
+    problem found.
+    """
+    if not connection.features.can_return_rows_from_bulk_insert:
+        raise ImportFailed(["the database cannot return ids from bulk inserts"])
+    problems: list[tuple[int, str]] = []  # (object number, problem)
+    records = parse(text, problems)
+    outcome = Outcome()
+    try:
+        with transaction.atomic():
+            plan = compare(records, problems, outcome)
+            if problems:
+                problems.sort(key=lambda problem: problem[0])
+                raise ImportFailed([problem for _, problem in problems])
+            if not dry_run:
+                write(plan)
+    except (IntegrityError, DataError) as error:
+        raise ImportFailed([f"the database refused the file: {error}"]) from error
+    return outcome
+
+
+def parse(text: str, problems: list[tuple[int, str]]) -> list[Record]:
+    """The file's records, with every problem of shape, model, field and
+    value added to `problems`."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        problems.append((0, f"file: not valid JSON: {error}"))
+        return []
+    if not isinstance(data, list):
+        problems.append((0, "file: expected a list of objects, as dumpdata writes"))
+        return []
+    labels = {model._meta.label_lower: model for model in MODELS}
+    records = []
+    for number, obj in enumerate(data, start=1):
+        if not (
+            isinstance(obj, dict)
+            and isinstance(obj.get("model"), str)
+            and isinstance(obj.get("fields"), dict)
+        ):
+            problem = f'object {number}: expected {{"model": …, "fields": {{…}}}}'
+            problems.append((number, problem))
+            continue
+        model = labels.get(obj["model"].lower())
+        if model is None:
+            problem = (
+                f"object {number}: {json.dumps(obj['model'])} is not a glossary "
+                f"model; expected one of {', '.join(labels)}"
+            )
+            problems.append((number, problem))
+            continue
+        record = Record(model, number)
+        errors = read_fields(record, obj["fields"])
+        if set(NATURAL_KEYS[model]) <= record.values.keys():
+            record.key = natural_key(model, record.values)
+        for name in sorted(set(obj) - {"model", "fields"}):
+            errors.append(f"{name}: not allowed; records are matched by natural key")
+        for name in NATURAL_KEYS[model]:
+            if name not in obj["fields"]:
+                errors.append(f"{name}: required, as part of the natural key")
+        problems += [(number, f"{record}: {error}") for error in errors]
+        record.ok = not errors
+        records.append(record)
+    return records
+
+
+def read_fields(record: Record, data: dict[str, Any]) -> list[str]:
+    fields = {f.name: f for f in content_fields(record.model, reviewers=True)}
+    errors = []
+    for name, value in data.items():
+        if name not in fields:
+            errors.append(f"{name}: not a field of {record.model._meta.label_lower}")
+            continue
+        try:
+            record.values[name] = from_json(fields[name], value)
+        except ValidationError as error:
+            errors += [f"{name}: {message}" for message in error.messages]
+    return errors
+
+
+def from_json(f: models.Field, value):
+    if value is None:
+        if f.null:
+            return None
+        raise ValidationError("This field cannot be null.")
+    if f.is_relation:
+        # Every model referred to has a one-part natural key: a slug, a key
+        # or a username.
+        if not (
+            isinstance(value, list) and len(value) == 1 and isinstance(value[0], str)
+        ):
+            raise ValidationError(f'expected a natural key like ["…"], not {value!r}')
+        return tuple(value)
+    textual = models.CharField | models.TextField | models.DateField
+    if isinstance(f, textual) and not isinstance(value, str):
+        raise ValidationError(f"expected a string, not {value!r}")
+    if isinstance(f, models.IntegerField) and type(value) is not int:  # not bool
+        raise ValidationError(f"expected a whole number, not {value!r}")
+    value = f.to_python(value)
+    if isinstance(value, datetime) and timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value
+
+
+def compare(records, problems, outcome) -> dict[type, list[Record]]:
+    """Check the records against each other and the database, and decide
+    for each whether it creates, updates or leaves a row unchanged."""
+    now = timezone.now()
+    user = get_user_model()
+    keys = {user: user_keys()}
+    present = {user: set(keys[user].values())}  # natural keys after the import
+    by_model = defaultdict(list)
+    for record in records:
+        by_model[record.model].append(record)
+    plan = {}
+    for model in MODELS:
+        fields = content_fields(model, reviewers=True)
+        rows = stored(model, fields, keys)
+        defaults = {f.name: f.get_default() for f in fields}
+        first = {}
+        plan[model] = []
+        for record in by_model[model]:
+            if record.key in first:
+                problem = f"the file already has it as object {first[record.key]}"
+                problems.append((record.number, f"{record}: {problem}"))
+                continue
+            if record.key is not None:
+                first[record.key] = record.number
+            errors = []
+            if record.ok:
+                errors += check_references(record, fields, present, outcome.warnings)
+            pk, before = rows.get(record.key, (None, None))
+            record.pk = pk
+            record.final = (before or defaults) | record.values
+            # A record with a problem already is checked only for what it gives.
+            given = None if pk is None and record.ok else record.values
+            errors += validate(record, fields, given)
+            problems += [(record.number, f"{record}: {error}") for error in errors]
+            if record.ok:
+                settle(record, before, now)
+                plan[model].append(record)
+        present[model] = rows.keys() | first.keys()
+        check_unique(model, rows, first.keys(), plan[model], problems)
+        counts = Counter(record.status for record in plan[model])
+        outcome.counts[model._meta.label_lower] = counts
+        outcome.changes += [
+            f"{record.status} {record}"
+            for record in plan[model]
+            if record.status != UNCHANGED
+        ]
+    return plan
+
+
+def check_references(record, fields, present, warnings: list[str]) -> list[str]:
+    """Problems with what the record refers to. An unknown reviewer is only
+    a warning: user accounts differ between deployments."""
+    errors = []
+    for f in fields:
+        target = record.values.get(f.name) if f.is_relation else None
+        if target is None or target in present[f.related_model]:
+            continue
+        if f.related_model is get_user_model():
+            warnings.append(
+                f"{record}: {f.name}: no user {target[0]!r} here, so the "
+                "reviewer is not imported"
+            )
+            del record.values[f.name]  # as if the file left it out
+        else:
+            errors.append(
+                f"{f.name}: no {f.related_model._meta.verbose_name} "
+                f'"{target[0]}" in the file or the database'
+            )
+    if record.model is SeeAlso and record.values["term"] == record.values["target"]:
+        errors.append("target: A term cannot link to itself.")
+    return errors
+
+
+def settle(record: Record, before: dict | None, now: datetime):
+    if record.final == before:
+        record.status = UNCHANGED
+        return
+    record.status = CREATED if before is None else UPDATED
+    # Timestamps the file leaves out are set as auto_now(_add) would set them.
+    for name in ["created_at", "updated_at"] if before is None else ["updated_at"]:
+        if name in record.final and name not in record.values:
+            record.final[name] = now
+    if before is not None:
+        record.changed = {n for n, value in record.final.items() if value != before[n]}
+
+
+def validate(record: Record, fields, given: dict | None) -> list[str]:
+    """The fields' own validators, as full_clean() runs them: all fields, or
+    only those `given`. Foreign keys and uniqueness are checked for all the
+    records at once instead, not with queries for each."""
+    instance = record.model(
+        **{f.attname: record.final[f.name] for f in fields if not f.is_relation}
+    )
+    exclude = {f.name for f in fields if f.is_relation}
+    if given is not None:
+        exclude |= {f.name for f in fields} - given.keys()
+    try:
+        instance.clean_fields(exclude=exclude)
+    except ValidationError as error:
+        return [
+            f"{name}: {message}"
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return []
+
+
+def check_unique(model, rows, in_file, records: list[Record], problems: list):
+    label = model._meta.label_lower
+    for name, value_of, message in UNIQUE.get(model, []):
+        holders = {}
+        for key, (_, values) in rows.items():
+            if key not in in_file and (value := value_of(values)) is not None:
+                holders[value] = f"{label} {show_key(key)} in the database"
+        for record in records:
+            value = value_of(record.final)
+            if value is None:
+                continue
+            if value in holders:
+                problem = f"{record}: {name}: {message} ({holders[value]})"
+                problems.append((record.number, problem))
+            else:
+                holders[value] = f"object {record.number}"
+
+
+def write(plan: dict[type, list[Record]]):
+    now = timezone.now()
+    ids = {get_user_model(): {key: pk for pk, key in user_keys().items()}}
+    for model in MODELS:
+        fields = content_fields(model, reviewers=True)
+
+        def instance(record, fields=fields, model=model):
+            obj = model(pk=record.pk)
+            for f in fields:
+                value = record.final[f.name]
+                if f.is_relation and value is not None:
+                    value = ids[f.related_model][value]
+                setattr(obj, f.attname, value)
+            return obj
+
+        # Updates first: they may free a unique value that a new row takes.
+        changes = [r for r in plan[model] if r.status == UPDATED]
+        updated = [instance(r) for r in changes]
+        if changed := {name for r in changes for name in r.changed}:
+            # Only the columns that change: each is a CASE over the batch.
+            model._base_manager.bulk_update(
+                updated, sorted(changed), batch_size=BATCH_SIZE
+            )
+        created = [instance(r) for r in plan[model] if r.status == CREATED]
+        insert_as_given(model, created, fields)
+        # Bulk writes send no signals, so django-simple-history is told here:
+        # editors see the import in a record's history and can undo it.
+        if history := getattr(model._meta, "simple_history_manager_attribute", ""):
+            manager = getattr(model, history)
+            for objs, update in [(created, False), (updated, True)]:
+                manager.bulk_history_create(
+                    objs,
+                    update=update,
+                    default_date=now,
+                    default_change_reason="import_glossary",
+                    batch_size=BATCH_SIZE,
+                )
+        if model in (Category, Source, Term):  # the models referred to
+            column = NATURAL_KEYS[model][0]
+            pairs = model._base_manager.values_list(column, "pk")
+            ids[model] = {(value,): pk for value, pk in pairs}
+
+
+def insert_as_given(model, objs, fields):
+    """bulk_create() without pre_save(), which would stamp auto_now fields
+    with now(): timestamps are the file's. A raw insert is what loaddata's
+    save(raw=True) does, but one query per batch instead of one per row."""
+    returning = model._meta.db_returning_fields
+    size = min(connection.ops.bulk_batch_size(fields, objs) or 1, BATCH_SIZE)
+    for start in range(0, len(objs), size):
+        batch = objs[start : start + size]
+        rows = model._base_manager._insert(
+            batch, fields, returning_fields=returning, raw=True
+        )
+        for obj, row in zip(batch, rows, strict=True):
+            for f, value in zip(returning, row, strict=True):
+                setattr(obj, f.attname, value)

@@ -1,0 +1,35 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from terms.exchange import export_glossary
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the whole glossary as a fixture with natural keys, in a fixed "
+        "order: the same content gives the same bytes. `loaddata` and "
+        "`import_glossary` read it."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "file", nargs="?", help="Where to write it (default: standard output)."
+        )
+        parser.add_argument(
+            "--with-reviewers",
+            action="store_true",
+            help="Also write each term's reviewer as a username. Such a file "
+            "loads with `loaddata` only where those users exist; "
+            "`import_glossary` leaves unknown reviewers out, with a warning.",
+        )
+
+    def handle(self, *args, file=None, with_reviewers=False, **options):
+        text = export_glossary(reviewers=with_reviewers)
+        if file is None:
+            self.stdout.write(text, ending="")
+            return
+        try:
+            Path(file).write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise CommandError(f"Cannot write {file}: {error}") from error

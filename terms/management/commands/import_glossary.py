@@ -1,0 +1,51 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from terms.exchange import ImportFailed, import_glossary
+
+
+class Command(BaseCommand):
+    help = (
+        "Create or update the glossary records of a fixture (such as "
+        "export_glossary writes), matched by natural key. Every record is "
+        "checked before anything is written; then all of it is written, or "
+        "nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="A JSON fixture with natural keys.")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Check the file and report what would change; write nothing.",
+        )
+
+    def handle(self, *args, file, dry_run=False, verbosity=1, **options):
+        try:
+            text = Path(file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise CommandError(f"Cannot read {file}: {error}") from error
+        try:
+            outcome = import_glossary(text, dry_run=dry_run)
+        except ImportFailed as failure:
+            raise CommandError(
+                "\n  ".join(
+                    [
+                        f"{file} was not imported; nothing was written. "
+                        f"{len(failure.problems)} problem(s):",
+                        *failure.problems,
+                    ]
+                )
+            ) from failure
+        for warning in outcome.warnings:
+            self.stderr.write(self.style.WARNING(f"Warning: {warning}"))
+        if dry_run:
+            self.stdout.write(f"Dry run of {file}: nothing was written. It would make:")
+        else:
+            self.stdout.write(f"Imported {file}:")
+        for line in outcome.summary():
+            self.stdout.write(f"  {line}")
+        if verbosity > 1:
+            for line in outcome.changes:
+                self.stdout.write(f"  {line}")
