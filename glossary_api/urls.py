@@ -16,5 +16,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
 ]
 
+handler400 = "terms.api.errors.bad_request"
 handler404 = "terms.api.errors.not_found"
 handler500 = "terms.api.errors.server_error"

@@ -1,6 +1,10 @@
+import importlib
+
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.db import connections
 from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate
 
 
 class TermsConfig(AppConfig):
@@ -12,6 +16,22 @@ class TermsConfig(AppConfig):
         from .folding import register_sqlite_functions
 
         connection_created.connect(register_sqlite_functions)
+        post_migrate.connect(restore_sqlite_triggers, sender=self)
+
+
+def restore_sqlite_triggers(sender, using, **kwargs):
+    """Put back the content-version triggers a table rebuild dropped.
+
+    SQLite rebuilds a table for most schema changes, and its triggers go with
+    it; without them, HTTP validators would stop changing after an edit.
+    """
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    triggers = importlib.import_module("terms.migrations.0003_database_triggers")
+    with connection.cursor() as cursor:
+        for statement in triggers.SQLITE_FORWARD:
+            cursor.execute(statement)
 
 
 class GlossaryAdminConfig(admin_apps.AdminConfig):

@@ -1,5 +1,7 @@
 """Markdown to HTML that is safe to put in a page as it is."""
 
+import html
+
 import markdown
 import nh3
 
@@ -12,12 +14,27 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
 
 
+class MarkdownTooDeep(ValueError):
+    pass
+
+
+def markdown_to_html(text: str) -> str:
+    """Unsanitised HTML; MarkdownTooDeep when nesting exhausts the parser."""
+    try:
+        return markdown.markdown(text, extensions=["tables", "sane_lists"])
+    except RecursionError as error:
+        raise MarkdownTooDeep from error
+
+
 def render_markdown(text: str) -> str:
     if not text:
         return ""
-    html = markdown.markdown(text, extensions=["tables", "sane_lists"])
+    try:
+        rendered = markdown_to_html(text)
+    except MarkdownTooDeep:  # refused on save; stored before that rule: as text
+        rendered = f"<p>{html.escape(text)}</p>"
     return nh3.clean(
-        html,
+        rendered,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},

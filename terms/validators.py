@@ -53,3 +53,14 @@ def validate_not_future(value: date) -> None:
             code="future_date",
             params={"value": value.isoformat()},
         )
+
+
+def validate_markdown(value: str) -> None:
+    from .rendering import MarkdownTooDeep, markdown_to_html
+
+    try:
+        markdown_to_html(value)
+    except MarkdownTooDeep as error:
+        raise ValidationError(
+            "This Markdown is nested too deeply to render.", code="markdown_too_deep"
+        ) from error

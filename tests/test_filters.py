@@ -192,3 +192,10 @@ def test_fields_chooses_the_fields_of_list_and_detail(api, glossary):
     detail = api.get("/api/v1/terms/guardrails/?fields=name,sources").json()
     assert set(detail) == {"name", "sources"}
     assert detail["sources"][0]["number"] == 1
+
+
+@pytest.mark.parametrize("ordering", [",", "name,", ",name"])
+def test_an_empty_ordering_field_is_a_400(api, glossary, ordering):
+    response = api.get("/api/v1/terms/", {"ordering": ordering})
+    assert response.status_code == 400
+    assert list(response.json()) == ["ordering"]

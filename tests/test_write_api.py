@@ -250,3 +250,11 @@ def test_a_write_fails_whole(tool, payload):
     )
     assert Term.objects.get(slug="sycophancy").title == "What is sycophancy?"
     assert Category.objects.count() == 1
+
+
+def test_blanks_around_a_name_are_refused_not_trimmed(tool, payload):
+    response = tool().post(
+        "/api/v1/terms/", payload | {"name": "\vSycophancy "}, format="json"
+    )
+    assert response.status_code == 400
+    assert "blank characters" in response.json()["name"][0]

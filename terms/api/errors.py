@@ -1,7 +1,18 @@
 """JSON error pages under /api/, where a front-end expects JSON, not HTML."""
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.views import defaults
+
+
+def bad_request(request, exception):
+    if request.path.startswith("/api/"):
+        if isinstance(exception, RequestDataTooBig):
+            return JsonResponse(
+                {"detail": "The request body is too large."}, status=413
+            )
+        return JsonResponse({"detail": "Bad request."}, status=400)
+    return defaults.bad_request(request, exception)
 
 
 def not_found(request, exception):

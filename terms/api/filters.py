@@ -5,6 +5,7 @@ from django.db.models import F
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import ValidationError
 
 from terms import letters
 from terms.folding import Fold
@@ -52,6 +53,8 @@ class NullsFirstOrderingFilter(filters.OrderingFilter):
     def filter(self, qs, value):
         if not value:
             return qs
+        if not all(value):
+            raise ValidationError({"ordering": ["A field name is empty."]})
         ordering = [self.get_ordering_value(param) for param in value]
         return qs.order_by(*ordering, Fold("name"), "name", "id")
 

@@ -7,8 +7,21 @@ from terms.models import Citation, Term
 
 
 class JSONLDRenderer(renderers.JSONRenderer):
+    """JSON-LD that is safe to paste into a <script type="application/ld+json">:
+    <, > and & are escaped, which leaves the parsed JSON unchanged."""
+
     media_type = "application/ld+json"
     format = "jsonld"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        text = super().render(data, accepted_media_type, renderer_context)
+        for char, escape in (
+            (b"<", rb"\u003c"),
+            (b">", rb"\u003e"),
+            (b"&", rb"\u0026"),
+        ):
+            text = text.replace(char, escape)
+        return text
 
 
 def creative_work(citation: Citation) -> dict:

@@ -1,8 +1,24 @@
 """Strict query parameters: an unknown one is a 400, and so is a bad `fields`."""
 
+from urllib.parse import unquote_to_bytes
+
 from django.http import Http404
 from rest_framework.exceptions import ValidationError
 from rest_framework.settings import api_settings
+
+
+def undecodable_parameters(query_string: str) -> dict[str, list[str]]:
+    """Parameters whose value is not UTF-8 (Django would quietly replace or
+    reinterpret the bytes)."""
+    errors = {}
+    for pair in query_string.split("&"):
+        raw = unquote_to_bytes(pair.replace("+", " ").encode("latin-1", "replace"))
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            name = raw.split(b"=", 1)[0].decode("utf-8", "replace")
+            errors[name] = ["Not valid UTF-8."]
+    return errors
 
 
 class StrictQueryParametersMixin:
@@ -35,9 +51,12 @@ class StrictQueryParametersMixin:
                 ]
             elif len(values) > 1:
                 errors[name] = ["Give this parameter once."]
+            elif values[0] == "":
+                errors[name] = ["Give a value, or leave the parameter out."]
             elif "\x00" in values[0]:
                 # PostgreSQL refuses NUL in text: a 400 here, not a 500 later.
                 errors[name] = ["Null characters are not allowed."]
+        errors |= undecodable_parameters(request.META.get("QUERY_STRING", ""))
         if errors:
             raise ValidationError(errors)
 

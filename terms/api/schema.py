@@ -43,7 +43,16 @@ REDIRECT = OpenApiResponse(
     description="An old slug: `Location` holds the term's current URL."
 )
 
-LIST_ERRORS = {304: NOT_MODIFIED, 400: VALIDATION_ERROR, 404: NOT_FOUND}
+PAGE_NOT_FOUND = OpenApiResponse(
+    response={
+        "type": "object",
+        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        "example": {"page": ["Invalid page."]},
+    },
+    description="The page number is past the end.",
+)
+
+LIST_ERRORS = {304: NOT_MODIFIED, 400: VALIDATION_ERROR, 404: PAGE_NOT_FOUND}
 DETAIL_ERRORS = {304: NOT_MODIFIED, 400: VALIDATION_ERROR, 404: NOT_FOUND}
 
 _THING = {"type": "object", "properties": {"@type": {"type": "string"}}}
@@ -107,6 +116,8 @@ WRITE_ERRORS = {
     403: DETAIL,
     404: NOT_FOUND,
     412: DETAIL,
+    413: DETAIL,
+    415: DETAIL,
     428: DETAIL,
     429: DETAIL,
 }

@@ -7,10 +7,16 @@ from terms.review import ReviewState
 
 
 class SelectableFieldsSerializer(serializers.ModelSerializer):
-    """Takes `fields=[...]` to serialize only those (validated by the view)."""
+    """Takes `fields=[...]` to serialize only those (validated by the view).
+
+    Output only: its fields are read-only, so the schema marks none required
+    (COMPONENT_NO_READ_ONLY_REQUIRED), as `fields=` may leave any out.
+    """
 
     def __init__(self, *args, fields=None, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.read_only, field.required = True, False
         if fields is not None:
             for name in set(self.fields) - set(fields):
                 self.fields.pop(name)

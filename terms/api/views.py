@@ -177,6 +177,7 @@ class CategoryViewSet(FieldSelectionMixin, ReadMixin, viewsets.ReadOnlyModelView
 
     serializer_class = CategorySerializer
     lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
 
     def get_queryset(self):
         published = Q(terms__status=Term.Status.PUBLISHED)

@@ -8,7 +8,8 @@ checks that span a request's nested lists.
 import copy
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.core.validators import slug_re
+from django.db import models, transaction
 from rest_framework import serializers
 
 from terms.models import Alias, Category, Citation, SeeAlso, Source, Term
@@ -29,9 +30,30 @@ def model_errors(error: DjangoValidationError) -> serializers.ValidationError:
 
 
 class ModelCleanMixin:
-    """Runs the model's full_clean() on the instance as it would be saved."""
+    """Runs the model's full_clean() on the instance as it would be saved.
+
+    Text is taken as sent: a one-line value with blanks around it is refused,
+    not trimmed behind the client's back (its length is what was validated).
+    """
 
     nested_fields: tuple[str, ...] = ()
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if issubclass(field_class, serializers.CharField):
+            kwargs["trim_whitespace"] = False
+        return field_class, kwargs
+
+    def validate_blanks(self, attrs):
+        errors = {
+            name: ["Remove the blank characters at the start or the end."]
+            for name, value in attrs.items()
+            if isinstance(value, str)
+            and value != value.strip()
+            and isinstance(self.Meta.model._meta.get_field(name), models.CharField)
+        }
+        if errors:
+            raise serializers.ValidationError(errors)
 
     def candidate(self, attrs):
         instance = copy.copy(self.instance) if self.instance else self.Meta.model()
@@ -42,6 +64,7 @@ class ModelCleanMixin:
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
+        self.validate_blanks(attrs)
         instance = self.candidate(attrs)
         try:
             instance.full_clean(validate_unique=True, validate_constraints=True)
@@ -52,6 +75,16 @@ class ModelCleanMixin:
 
     def clean_instance(self, instance, attrs):
         """Checks beyond the model's own, for subclasses."""
+
+
+class SlugReference(serializers.SlugRelatedField):
+    """A reference by slug that is refused before it reaches the database when
+    it cannot be a slug (PostgreSQL errors on NUL, for one)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not slug_re.fullmatch(data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return super().to_internal_value(data)
 
 
 class CitationInputSerializer(serializers.ModelSerializer):
@@ -75,7 +108,7 @@ class TermWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
 
     nested_fields = ("aliases", "citations", "see_also")
 
-    category = serializers.SlugRelatedField(
+    category = SlugReference(
         slug_field="slug",
         queryset=Category.objects.all(),
         allow_null=True,
@@ -86,7 +119,7 @@ class TermWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
     citations = CitationInputSerializer(
         many=True, required=False, help_text="Sources and further reading, in order."
     )
-    see_also = serializers.SlugRelatedField(
+    see_also = SlugReference(
         slug_field="slug",
         queryset=Term.objects.all(),
         many=True,

@@ -118,6 +118,9 @@ POSTGRES_BACKWARD = [
     "DROP TEXT SEARCH CONFIGURATION glossary",
 ]
 
+# SQLite drops a table's triggers when a migration rebuilds the table (as
+# its ALTER TABLE is limited, most field changes do): terms/apps.py runs these
+# again after every migrate, hence IF NOT EXISTS.
 SQLITE_BUMP = """
     INSERT INTO terms_contentversion (id, version, changed_at)
       VALUES (1, 1, strftime('%Y-%m-%d %H:%M:%f', 'now'))
@@ -128,7 +131,7 @@ SQLITE_EVENTS = ["INSERT", "UPDATE", "DELETE"]
 
 SQLITE_FORWARD = [
     f"""
-    CREATE TRIGGER {table}_content_version_{event.lower()}
+    CREATE TRIGGER IF NOT EXISTS {table}_content_version_{event.lower()}
       AFTER {event} ON {table} BEGIN {SQLITE_BUMP} END
     """
     for table in GLOSSARY_TABLES

@@ -14,13 +14,16 @@ from simple_history.utils import bulk_update_with_history
 
 from terms import review
 from terms.folding import Fold
-from terms.validators import validate_not_future
+from terms.validators import validate_markdown, validate_not_future
 
 from .category import Category
 from .links import Citation, SeeAlso
 from .managers import SlugManager
 from .names import Alias, OldSlug
 from .source import Source
+
+# Definitions run to a few thousand characters; far more is an error or abuse.
+MARKDOWN_MAX_LENGTH = 20_000
 
 
 def sees_drafts(user) -> bool:
@@ -126,8 +129,20 @@ class Term(models.Model):
         blank=True,
         help_text="Plain text, a sentence or two: used in lists and tooltips.",
     )
-    definition = models.TextField("definition", blank=True, help_text="Markdown.")
-    example = models.TextField("concrete example", blank=True, help_text="Markdown.")
+    definition = models.TextField(
+        "definition",
+        blank=True,
+        max_length=MARKDOWN_MAX_LENGTH,
+        validators=[validate_markdown],
+        help_text="Markdown.",
+    )
+    example = models.TextField(
+        "concrete example",
+        blank=True,
+        max_length=MARKDOWN_MAX_LENGTH,
+        validators=[validate_markdown],
+        help_text="Markdown.",
+    )
     category = models.ForeignKey(
         Category,
         verbose_name="category",
