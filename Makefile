@@ -8,7 +8,7 @@ PORT ?= 8000
 # Local development runs with DEBUG on unless the environment says otherwise.
 export DJANGO_DEBUG ?= true
 
-.PHONY: install run migrate test lint format clean
+.PHONY: install run serve migrate test lint format clean bench
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,14 @@ migrate: install
 run: migrate
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# Production: gunicorn, static files served by the app (WhiteNoise). Set the
+# production environment first (README, "Production"); DEBUG stays off.
+serve: export DJANGO_DEBUG = false
+serve: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(BIN)/gunicorn -c glossary_api/gunicorn.py
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -38,3 +46,9 @@ test: lint
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles *.egg-info
+
+# Read speed against Django's own floor (docs/benchmarks.md). TERMS sets the
+# glossary's size; DATABASE_URL=postgres://…/glossary_bench runs on PostgreSQL.
+TERMS ?= 10000
+bench: install
+	$(BIN)/python bench/run.py --terms $(TERMS) $(BENCH_ARGS)

@@ -1,0 +1,170 @@
+"""What a benchmark run records: the machine, the targets met, a Markdown table."""
+
+import os
+import platform
+import subprocess
+from pathlib import Path
+
+import django
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Issue 6's targets: throughput as a ratio to the baseline (10,000 terms, on
+# PostgreSQL), p99 latency at a steady rate (100,000 terms, on PostgreSQL).
+RATIO_TARGETS = {
+    "term detail": 0.6,
+    "list, 20 per page": 0.4,
+    "list, 100 per page": 0.2,
+    "conditional GET (304)": 0.9,
+    "A–Z index": 0.3,
+}
+P99_TARGETS_MS = {"search, uncached, paced": 50, "autocomplete, uncached, paced": 20}
+WORKER_RSS_TARGET_MB = 200
+
+
+def machine(database) -> dict:
+    return {
+        "cpu": _cpuinfo("model name") or platform.processor(),
+        "cores": os.cpu_count(),
+        "memory_gb": round(_meminfo("MemTotal") / 2**30, 1),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "django": django.__version__,
+        "database": f"{database.vendor} {database.version()}",
+        "wrk": " ".join(_first_line(["wrk", "--version"]).split()[:2]),
+        "commit": _commit(),
+    }
+
+
+def score(run: dict):
+    """Add each endpoint's ratio to the baseline, its target and the verdicts."""
+    for endpoint in run["endpoints"]:
+        result = endpoint["result"]
+        if result["baseline_rps"]:
+            result["ratio"] = round(result["rps"] / result["baseline_rps"], 3)
+        if (target := RATIO_TARGETS.get(endpoint["name"])) is not None:
+            endpoint["target"] = f"ratio ≥ {target}"
+            endpoint["met"] = result["ratio"] >= target
+        elif (target := P99_TARGETS_MS.get(endpoint["name"])) is not None:
+            endpoint["target"] = f"p99 < {target} ms"
+            endpoint["met"] = result["p99_ms"] is not None and (
+                result["p99_ms"] < target
+            )
+    run["workers_met"] = max(run["workers_max_rss_mb"]) < WORKER_RSS_TARGET_MB
+    run["busiest_idle_load"] = max(
+        endpoint["result"]["load_before"] for endpoint in run["endpoints"]
+    )
+
+
+def markdown(run: dict) -> str:
+    load, box = run["load"], run["machine"]
+    lines = [
+        f"### {run['terms']:,} terms on {box['database']} ({run['started']})",
+        "",
+        f"{box['cpu']}, {box['cores']} cores, {box['memory_gb']} GB; "
+        f"Python {box['python']}, Django {box['django']}, {box['wrk']}; "
+        f"commit {box['commit']}. gunicorn with {load['workers']} sync workers; "
+        f"wrk -t{load['threads']} -c{load['connections']}, "
+        f"{load['warmup_s']} s warm-up then {load['duration_s']} s per endpoint; "
+        f"paced runs: 2 connections at about {load['paced_rate']} requests/s. "
+        f"Dataset: migrate {run['dataset']['migrate_s']} s, generate "
+        f"{run['dataset']['generate_s']} s.",
+        "",
+        "| endpoint | req/s | p50 ms | p99 ms | KiB | baseline req/s "
+        "| ratio | target | met |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+    ]
+    for endpoint in run["endpoints"]:
+        result = endpoint["result"]
+        met = {True: "yes", False: "**no**"}.get(endpoint.get("met"), "")
+        lines.append(
+            f"| {endpoint['name']} | {_rps(result['rps'])} | {_ms(result['p50_ms'])} "
+            f"| {_ms(result['p99_ms'])} | {result['kb_per_response']} "
+            f"| {_rps(result['baseline_rps']) if result['baseline_rps'] else ''} "
+            f"| {result.get('ratio', '')} | {endpoint.get('target', '')} | {met} |"
+        )
+    rss = ", ".join(f"{mb} MB" for mb in run["workers_max_rss_mb"])
+    busy = " (other work was running)" if run["busiest_idle_load"] > 1 else ""
+    lines += [
+        "",
+        "Each ratio divides the endpoint's requests/s by the baseline's, measured "
+        "just before it. Paced rows send about the stated rate: their latency is "
+        "the service time without queueing. KiB: average response body.",
+        "",
+        f"Workers' peak RSS: {rss} (target < {WORKER_RSS_TARGET_MB} MB: "
+        f"{'met' if run['workers_met'] else '**missed**'}). Highest 1-minute load "
+        f"average while our server was idle, before a run: "
+        f"{run['busiest_idle_load']:.1f} on {box['cores']} cores{busy}.",
+        "",
+        f"Import: {_import_line(run['import'])}",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _import_line(result: dict) -> str:
+    if "skipped" in result:
+        return f"skipped ({result['skipped']})."
+    line = (
+        f"{result['file_mb']} MB exported by {result['exported_by']} in "
+        f"{result['export_s']} s; loaddata {_seconds(result, 'loaddata')}"
+    )
+    if "import_glossary_s" in result:
+        line += f", import_glossary {_seconds(result, 'import_glossary')}"
+        if result["import_glossary_s"] and result["loaddata_s"]:
+            ratio = result["import_glossary_s"] / result["loaddata_s"]
+            verdict = "met" if ratio <= 2 else "**missed**"
+            line += f" ({ratio:.2f}× loaddata; target ≤ 2×: {verdict})"
+    else:
+        line += f"; import_glossary {result['import_glossary']}"
+    return line + "."
+
+
+def _rps(value: float) -> str:
+    return f"{value:,.0f}" if value >= 100 else f"{value:.1f}"
+
+
+def _ms(value: float | None) -> str:
+    return "none completed" if value is None else f"{value:.1f}"
+
+
+def _seconds(result: dict, name: str) -> str:
+    seconds = result.get(f"{name}_s")
+    return f"{seconds} s" if seconds is not None else result.get(name, "failed")
+
+
+def _cpuinfo(name: str) -> str:
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith(name):
+            return line.partition(":")[2].strip()
+    return ""
+
+
+def _meminfo(name: str) -> int:
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith(f"{name}:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def _first_line(command: list[str]) -> str:
+    output = subprocess.run(command, capture_output=True, text=True)
+    return (output.stdout or output.stderr).splitlines()[0].strip()
+
+
+def _commit() -> str:
+    """HEAD's commit, read from .git without running git."""
+    git = ROOT / ".git"
+    try:
+        head = (git / "HEAD").read_text().strip()
+        if not head.startswith("ref: "):
+            return head[:12]
+        ref = head.removeprefix("ref: ")
+        if (git / ref).exists():
+            return (git / ref).read_text().strip()[:12]
+        for line in (git / "packed-refs").read_text().splitlines():
+            if line.endswith(f" {ref}"):
+                return line.split()[0][:12]
+    except OSError:
+        pass
+    return "unknown"

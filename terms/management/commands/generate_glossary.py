@@ -1,0 +1,41 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from terms.generate import generate
+
+
+class Command(BaseCommand):
+    help = (
+        "Fill the database with a synthetic glossary for benchmarks: the same "
+        "seed always gives the same content."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--terms", type=int, default=1000, help="How many terms (default 1000)."
+        )
+        parser.add_argument(
+            "--seed", type=int, default=1, help="Random seed (default 1)."
+        )
+        parser.add_argument(
+            "--clear",
+            action="store_true",
+            help="Delete every term, source and category first.",
+        )
+
+    def handle(self, *args, terms, seed, clear, **options):
+        if terms < 1:
+            raise CommandError("--terms must be at least 1.")
+        started = time.perf_counter()
+        try:
+            made = generate(terms, seed, replace=clear)
+        except ValueError as error:
+            raise CommandError(f"{error} Add --clear to replace them.") from error
+        self.stdout.write(
+            f"Generated {made.terms} terms ({made.published} published, "
+            f"{made.reviewed} reviewed), {made.aliases} aliases, {made.sources} "
+            f"sources, {made.citations} citations ({made.further_reading} further "
+            f"reading), {made.see_also} see-also links and {made.categories} "
+            f"categories in {time.perf_counter() - started:.1f} s."
+        )
