@@ -228,7 +228,7 @@ REST_FRAMEWORK = {
         else None
     ),
     "DEFAULT_PERMISSION_CLASSES": [
-        "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly",
+        "terms.api.permissions.ReadOrModelPermissions",
     ],
     "DEFAULT_PARSER_CLASSES": ["terms.api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "terms.api.pagination.PageNumberPagination",

@@ -60,6 +60,12 @@ class StrictQueryParametersMixin:
         if errors:
             raise ValidationError(errors)
 
+    def filter_queryset(self, queryset):
+        # Only lists take filters (any other query parameter is refused above).
+        if getattr(self, "action", "list") != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
     def perform_content_negotiation(self, request, force=False):
         try:
             return super().perform_content_negotiation(request, force)

@@ -8,7 +8,6 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from terms import letters
-from terms.folding import fold
 from terms.models import Category, Citation, OldSlug, Source, Term
 from terms.search import suggest
 
@@ -201,12 +200,9 @@ class IndexView(ReadMixin, generics.GenericAPIView):
         terms = self.get_queryset().values_list("name", "slug")
         for name, slug in terms:
             groups[letters.index_letter(name)].append({"name": name, "slug": slug})
+        # Terms come in the index's order (Term.Meta.ordering: folded name).
         index = [
-            {
-                "letter": letter,
-                "count": len(groups[letter]),
-                "terms": sorted(groups[letter], key=lambda t: (fold(t["name"]), t)),
-            }
+            {"letter": letter, "count": len(groups[letter]), "terms": groups[letter]}
             for letter in letters.CHOICES
             if letter in groups
         ]

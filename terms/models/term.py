@@ -22,6 +22,14 @@ from .managers import SlugManager
 from .names import Alias, OldSlug
 from .source import Source
 
+# What a see-also link shows of its target (not its long text).
+SEE_ALSO_FIELDS = [
+    "term_id",
+    "position",
+    "target__slug",
+    "target__name",
+    "target__summary",
+]
 # Definitions run to a few thousand characters; far more is an error or abuse.
 MARKDOWN_MAX_LENGTH = 20_000
 
@@ -105,6 +113,7 @@ class TermQuerySet(models.QuerySet):
                 "see_also_links",
                 queryset=SeeAlso.objects.filter(target__in=linkable)
                 .select_related("target")
+                .only(*SEE_ALSO_FIELDS)
                 .order_by("position", "id"),
             ),
         )
