@@ -1,3 +1,4 @@
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -34,20 +35,26 @@ class AliasSerializer(serializers.ModelSerializer):
         fields = ["name", "kind"]
 
 
+@extend_schema_field(OpenApiTypes.URI)
+class TermURLField(serializers.Field):
+    """The absolute API address of the term its source names."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, term) -> str:
+        return self.context["request"].build_absolute_uri(term.get_absolute_url())
+
+
 class SeeAlsoSerializer(serializers.ModelSerializer):
     slug = serializers.CharField(source="target.slug")
     name = serializers.CharField(source="target.name")
     summary = serializers.CharField(source="target.summary")
-    url = serializers.SerializerMethodField()
+    url = TermURLField(source="target")
 
     class Meta:
         model = SeeAlso
         fields = ["slug", "name", "summary", "url"]
-
-    def get_url(self, link) -> str:
-        return self.context["request"].build_absolute_uri(
-            link.target.get_absolute_url()
-        )
 
 
 class CitationSerializer(serializers.ModelSerializer):
@@ -171,16 +178,11 @@ class TermDetailSerializer(TermListSerializer):
 class CitingTermSerializer(serializers.ModelSerializer):
     slug = serializers.CharField(source="term.slug")
     name = serializers.CharField(source="term.name")
-    url = serializers.SerializerMethodField()
+    url = TermURLField(source="term")
 
     class Meta:
         model = Citation
         fields = ["slug", "name", "url", "role"]
-
-    def get_url(self, citation) -> str:
-        return self.context["request"].build_absolute_uri(
-            citation.term.get_absolute_url()
-        )
 
 
 class SourceSerializer(SelectableFieldsSerializer):
