@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so a replayed read passes every other middleware like any response.
+    "terms.api.replay.ReplayMiddleware",
 ]
 
 ROOT_URLCONF = "glossary_api.urls"
@@ -190,6 +192,12 @@ CACHES = {
 # Cache-Control of public read responses: CDN-friendly, revalidated by ETag.
 GLOSSARY_CACHE_CONTROL = os.environ.get(
     "GLOSSARY_CACHE_CONTROL", "public, max-age=60, stale-while-revalidate=300"
+)
+# How often each process rechecks the content version when it replays a
+# cached read to an anonymous reader (terms/api/replay.py): such a reader may
+# see content up to this many seconds old. 0 checks on every request.
+GLOSSARY_VERSION_RECHECK_SECONDS = float(
+    os.environ.get("GLOSSARY_VERSION_RECHECK_SECONDS", "1")
 )
 # Responses to signed-in users may show drafts: never in a shared cache.
 GLOSSARY_CACHE_CONTROL_PRIVATE = "private, no-cache"

@@ -138,12 +138,16 @@ def pytest_report_header(config):
 
 @pytest.fixture(autouse=True)
 def fresh_caches():
-    """Rate-limit counters and rendered responses live in caches; each test
-    starts with them empty."""
+    """Rate-limit counters and rendered responses live in caches, and each
+    process remembers the content version for a moment; each test starts
+    with none of them."""
     from django.core.cache import caches
+
+    from terms.api.replay import version_memo
 
     for cache in caches.all():
         cache.clear()
+    version_memo.forget()
 
 
 @pytest.fixture(autouse=True)

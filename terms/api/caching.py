@@ -17,7 +17,6 @@ glossary, a 412 can also mean an unrelated change: read again and retry.
 import hashlib
 
 from django.conf import settings
-from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
@@ -29,6 +28,8 @@ from rest_framework.exceptions import APIException
 from terms.models import ContentVersion
 from terms.models.term import sees_drafts
 
+from .replay import file_for_replay
+
 SAFE_METHODS = ("GET", "HEAD")
 CHECKED_WRITES = ("PUT", "PATCH", "DELETE")
 # Content negotiation picks JSON or JSON-LD; the session decides on drafts.
@@ -36,14 +37,10 @@ VARY = ["Accept", "Cookie"]
 
 
 class ShortCircuit(Exception):
-    """A read answered before the view runs: a 304, or a cached response."""
+    """A read answered before the view runs: a 304."""
 
     def __init__(self, response):
         self.response = response
-
-
-def response_cache():
-    return caches["responses"]
 
 
 class PreconditionFailed(APIException):
@@ -62,11 +59,11 @@ class PreconditionRequired(APIException):
 
 
 def validator_headers(request) -> dict[str, str]:
-    version = ContentVersion.current()
+    version, changed_at = ContentVersion.stamp()
     key = "|".join(
         [
-            str(version.version),
-            version.changed_at.isoformat(),
+            str(version),
+            changed_at.isoformat(),
             timezone.localdate().isoformat(),
             "drafts" if sees_drafts(request.user) else "public",
             getattr(request, "accepted_media_type", ""),
@@ -76,7 +73,7 @@ def validator_headers(request) -> dict[str, str]:
     )
     return {
         "ETag": f'"{hashlib.blake2b(key.encode(), digest_size=16).hexdigest()}"',
-        "Last-Modified": http_date(version.changed_at.timestamp()),
+        "Last-Modified": http_date(changed_at.timestamp()),
         "Cache-Control": (
             settings.GLOSSARY_CACHE_CONTROL_PRIVATE
             if request.user.is_authenticated
@@ -126,12 +123,6 @@ class ConditionalGetMixin:
         )
         if answer is not headers:  # 304 Not Modified (or 412 for If-Match)
             raise ShortCircuit(answer)
-        # The validator names the exact bytes a response had: a response
-        # rendered for it before is served again without the view.
-        if cached := response_cache().get(self.validators["ETag"]):
-            content, content_type = cached
-            response = HttpResponse(content, content_type=content_type)
-            raise ShortCircuit(response)
 
     def handle_exception(self, exc):
         if isinstance(exc, ShortCircuit):
@@ -150,12 +141,14 @@ class ConditionalGetMixin:
             for header, value in validators.items():
                 response.headers[header] = value
             patch_vary_headers(response, VARY)
-        from_view = hasattr(response, "add_post_render_callback")  # not cached
-        if request.method in SAFE_METHODS and response.status_code == 200 and from_view:
-            response.add_post_render_callback(self.remember)
+        rendered_later = hasattr(response, "add_post_render_callback")
+        if (
+            request.method in SAFE_METHODS
+            and response.status_code == 200
+            and rendered_later
+        ):
+            # Filed for replay once rendered (terms/api/replay.py).
+            response.add_post_render_callback(
+                lambda rendered: file_for_replay(request, rendered)
+            )
         return response
-
-    def remember(self, response):
-        response_cache().set(
-            self.validators["ETag"], (response.content, response["Content-Type"])
-        )

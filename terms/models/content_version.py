@@ -1,4 +1,6 @@
-from django.db import models
+from datetime import UTC, datetime
+
+from django.db import connection, models
 from django.utils import timezone
 
 
@@ -29,6 +31,25 @@ class ContentVersion(models.Model):
         """
         cls.current()
         cls.objects.filter(pk=1).update(version=models.F("version"))
+
+    @classmethod
+    def stamp(cls) -> tuple[int, datetime]:
+        """(version, changed_at) in one plain query: every read asks for it,
+        so it skips the ORM's query building."""
+        table = connection.ops.quote_name(cls._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT version, changed_at FROM {table} WHERE id = 1")
+            row = cursor.fetchone()
+        if row is None:
+            current = cls.current()
+            return current.version, current.changed_at
+        version, changed_at = row
+        # SQLite hands back text; the ORM would have converted it.
+        if not isinstance(changed_at, datetime):
+            changed_at = cls._meta.get_field("changed_at").to_python(changed_at)
+        if timezone.is_naive(changed_at):
+            changed_at = timezone.make_aware(changed_at, UTC)
+        return version, changed_at
 
     @classmethod
     def current(cls) -> "ContentVersion":

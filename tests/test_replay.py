@@ -1,0 +1,109 @@
+"""Repeat anonymous reads are replayed from the response cache before the
+view runs, and never outlive the content they show by more than the recheck
+interval."""
+
+import pytest
+
+from terms.models import Term
+
+URL = "/api/v1/terms/ai-alignment/"
+
+
+@pytest.fixture
+def recheck(settings):
+    """Let each process trust its last reading of the content version."""
+    settings.GLOSSARY_VERSION_RECHECK_SECONDS = 60
+    return settings
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The replay's notion of time, moved by hand."""
+    now = [1000.0]
+    monkeypatch.setattr("terms.api.replay.time.monotonic", lambda: now[0])
+    return now
+
+
+def rename(slug, name):
+    Term.objects.filter(slug=slug).update(name=name)
+
+
+def test_a_repeat_read_is_the_same_response_without_any_query(
+    api, seed, recheck, django_assert_num_queries
+):
+    first = api.get(URL)
+    with django_assert_num_queries(0):
+        again = api.get(URL)
+    assert again.status_code == 200
+    assert again.content == first.content
+    for header in ("Content-Type", "ETag", "Last-Modified", "Cache-Control", "Vary"):
+        assert again[header] == first[header], header
+
+
+def test_a_replay_honours_if_none_match_and_if_modified_since(
+    api, seed, recheck, django_assert_num_queries
+):
+    first = api.get(URL)
+    with django_assert_num_queries(0):
+        by_etag = api.get(URL, HTTP_IF_NONE_MATCH=first["ETag"])
+        by_date = api.get(URL, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+        other = api.get(URL, HTTP_IF_NONE_MATCH='"something-else"')
+    assert (by_etag.status_code, by_etag.content) == (304, b"")
+    assert by_etag["ETag"] == first["ETag"]
+    assert by_date.status_code == 304
+    assert other.status_code == 200
+
+
+def test_without_a_recheck_interval_every_read_sees_the_latest_edit(api, seed):
+    api.get(URL)
+    rename("ai-alignment", "Alignment, renamed")
+    assert api.get(URL).json()["name"] == "Alignment, renamed"
+
+
+def test_an_edit_shows_once_the_recheck_interval_has_passed(api, seed, recheck, clock):
+    before = api.get(URL)
+    rename("ai-alignment", "Alignment, renamed")
+    clock[0] += 59
+    assert api.get(URL).json()["name"] == before.json()["name"]
+    clock[0] += 1
+    after = api.get(URL)
+    assert after.json()["name"] == "Alignment, renamed"
+    assert after["ETag"] != before["ETag"]
+
+
+def test_formats_are_replayed_apart(api, seed, recheck):
+    json_first = api.get(URL)
+    ld_first = api.get(URL, HTTP_ACCEPT="application/ld+json")
+    json_again = api.get(URL)
+    ld_again = api.get(URL, HTTP_ACCEPT="application/ld+json")
+    assert json_again.content == json_first.content
+    assert ld_again.content == ld_first.content
+    assert ld_again["Content-Type"].startswith("application/ld+json")
+    assert json_again["Content-Type"] == "application/json"
+
+
+def test_what_a_signed_in_editor_reads_is_never_replayed(
+    api, client, seed, editor, recheck
+):
+    Term.objects.filter(slug="ai-alignment").update(status=Term.Status.DRAFT)
+    client.force_login(editor)
+    assert client.get(URL).status_code == 200  # editors see the draft
+    assert client.get(URL).status_code == 200
+    assert api.get(URL).status_code == 404
+    assert client.get(URL).status_code == 200  # and the anonymous 404 is not theirs
+
+
+def test_signed_in_editors_are_not_served_anonymous_replays(
+    api, client, seed, editor, recheck, make_term
+):
+    make_term("Unpublished idea", status=Term.Status.DRAFT)
+    anonymous = api.get("/api/v1/index/").json()["count"]
+    assert api.get("/api/v1/index/").json()["count"] == anonymous  # replayed
+    client.force_login(editor)
+    assert client.get("/api/v1/index/").json()["count"] == anonymous + 1
+
+
+def test_errors_are_not_replayed(api, seed, recheck):
+    assert api.get("/api/v1/terms/?colour=red").status_code == 400
+    assert api.get("/api/v1/terms/?colour=red").status_code == 400
+    assert api.get("/api/v1/terms/no-such-term/").status_code == 404
