@@ -9,7 +9,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, When
 
-from .folding import Fold, fold
+from .folding import Fold, FoldKey, fold
 from .models import Alias
 
 # Rank a match by where it is: name or alias (A), summary (B), definition (C).
@@ -71,15 +71,17 @@ def _substring_search(terms, text):
 def suggest(terms, prefix: str, limit: int) -> list[dict]:
     """Up to `limit` terms whose name or an alias starts with `prefix`."""
     key = fold(prefix)
+    # Code-point order (FoldKey) on both sides: the database's LIMIT keeps the
+    # same first rows that the merge below sorts.
     by_name = (
-        terms.annotate(key=Fold("name"))
+        terms.annotate(key=FoldKey("name"))
         .filter(key__startswith=key)
         .values_list("key", "name", "slug", "name")
         .order_by("key", "name")[:limit]
     )
     by_alias = (
         Alias.objects.filter(term__in=terms)
-        .annotate(key=Fold("name"))
+        .annotate(key=FoldKey("name"))
         .filter(key__startswith=key)
         .values_list("key", "name", "term__slug", "term__name")
         .order_by("key", "name")[:limit]
