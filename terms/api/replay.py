@@ -25,6 +25,7 @@ import hashlib
 import time
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
 from django.http import HttpResponse
 from django.utils import timezone
@@ -97,6 +98,9 @@ def file_for_replay(request, response):
 
 def throttled(request) -> bool:
     """Whether a throttle refuses this read; the view then answers the 429."""
+    # With no session cookie and no Authorization header the reader is
+    # anonymous: say so rather than have the throttle load an empty session.
+    request.user = AnonymousUser()
     return not all(
         throttle.allow_request(request, None)
         for throttle in (cls() for cls in api_settings.DEFAULT_THROTTLE_CLASSES)
