@@ -64,6 +64,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Repeat anonymous reads of the API are answered here (terms/api/replay.py),
+    # inside CORS and the security headers, before everything else.
+    "terms.api.replay.ReplayMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -71,8 +74,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    # Last, so a replayed read passes every other middleware like any response.
-    "terms.api.replay.ReplayMiddleware",
 ]
 
 ROOT_URLCONF = "glossary_api.urls"

@@ -3,6 +3,7 @@ view runs, and never outlive the content they show by more than the recheck
 interval."""
 
 import pytest
+from django.core.cache import caches
 
 from terms.models import Term
 
@@ -36,7 +37,8 @@ def test_a_repeat_read_is_the_same_response_without_any_query(
         again = api.get(URL)
     assert again.status_code == 200
     assert again.content == first.content
-    for header in ("Content-Type", "ETag", "Last-Modified", "Cache-Control", "Vary"):
+    headers = ["Content-Type", "ETag", "Last-Modified", "Cache-Control", "Vary"]
+    for header in [*headers, "X-Frame-Options", "X-Content-Type-Options"]:
         assert again[header] == first[header], header
 
 
@@ -52,6 +54,22 @@ def test_a_replay_honours_if_none_match_and_if_modified_since(
     assert by_etag["ETag"] == first["ETag"]
     assert by_date.status_code == 304
     assert other.status_code == 200
+
+
+def test_a_304_from_the_view_lets_the_next_be_answered_before_it(
+    api, seed, recheck, django_assert_num_queries
+):
+    etag = api.get(URL)["ETag"]
+    caches["responses"].clear()  # as when the entry was evicted
+    assert api.get(URL, HTTP_IF_NONE_MATCH=etag).status_code == 304  # the view's
+    with django_assert_num_queries(0):
+        again = api.get(URL, HTTP_IF_NONE_MATCH=etag)
+    assert (again.status_code, again["ETag"]) == (304, etag)
+    # Only the validators were filed: a read without them gets the whole term.
+    full = api.get(URL)
+    assert full.status_code == 200
+    assert full.json()["slug"] == "ai-alignment"
+    assert api.get(URL).content == full.content
 
 
 def test_without_a_recheck_interval_every_read_sees_the_latest_edit(api, seed):

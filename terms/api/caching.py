@@ -28,7 +28,7 @@ from rest_framework.exceptions import APIException
 from terms.models import ContentVersion
 from terms.models.term import sees_drafts
 
-from .replay import file_for_replay
+from .replay import mark_replayable
 
 SAFE_METHODS = ("GET", "HEAD")
 CHECKED_WRITES = ("PUT", "PATCH", "DELETE")
@@ -141,14 +141,6 @@ class ConditionalGetMixin:
             for header, value in validators.items():
                 response.headers[header] = value
             patch_vary_headers(response, VARY)
-        rendered_later = hasattr(response, "add_post_render_callback")
-        if (
-            request.method in SAFE_METHODS
-            and response.status_code == 200
-            and rendered_later
-        ):
-            # Filed for replay once rendered (terms/api/replay.py).
-            response.add_post_render_callback(
-                lambda rendered: file_for_replay(request, rendered)
-            )
+        if request.method in SAFE_METHODS:
+            mark_replayable(request, response)  # terms/api/replay.py
         return response

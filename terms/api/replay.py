@@ -3,13 +3,13 @@ resolves the URL or REST framework builds its request.
 
 A read response depends only on the glossary's content version, the date,
 who asks, the request's Accept header and its absolute URL. For anonymous
-readers (no Authorization header, no session cookie) the view files each
-200 it renders under a key made of exactly those, with its validators
-(terms/api/caching.py, `remember`). The same request at the same content
-version then gets the same bytes and headers back, or a 304 when its
-If-None-Match names that ETag: one indexed read of the version and one
-cache read, and none of the view's work. Any write to the glossary bumps the
-version, so an entry stops being served once the content it shows changed.
+readers (no Authorization header, no session cookie) the middleware files
+each 200 that an API view marks as served to an anonymous reader
+(terms/api/caching.py) under a key made of exactly those, with its headers.
+The same request at the same content version then gets the same bytes and
+headers back, or a 304 when its If-None-Match names that ETag: a cache read
+and none of the view's work. Any write to the glossary bumps the version, so
+an entry stops being served once the content it shows changed.
 
 Each process rechecks the version at most every
 GLOSSARY_VERSION_RECHECK_SECONDS (default 1; 0 checks on every request), so
@@ -35,8 +35,12 @@ from rest_framework.settings import api_settings
 
 from terms.models import ContentVersion
 
-# Only the API's reads are filed; other paths pass straight through.
-API_PREFIX = "/api/"
+# Only the content API's reads are filed (not its schema or docs pages);
+# other paths pass straight through.
+API_PREFIX = "/api/v1/"
+# A 200 is filed with its body; a 304 (a conditional read whose body was never
+# rendered) with its validators only, enough to answer the next one.
+FILED = (200, 304)
 
 
 def response_cache():
@@ -44,7 +48,7 @@ def response_cache():
 
 
 def replayable(request) -> bool:
-    """An anonymous GET of the API: the view may file its answer for replay."""
+    """An anonymous GET of the API: its answer may be filed and replayed."""
     return (
         request.method == "GET"
         and request.path_info.startswith(API_PREFIX)
@@ -85,15 +89,21 @@ def replay_key(request) -> str:
     return "replay:" + hashlib.blake2b("|".join(parts).encode()).hexdigest()
 
 
-def file_for_replay(request, response):
-    """Keep a rendered 200 for the next identical request (see module doc).
+def mark_replayable(request, response):
+    """Let the middleware file this response: a read the API's view served
+    to an anonymous reader. Whatever made a request signed in, its answer is
+    never replayed to anyone."""
+    if response.status_code in FILED and not request.user.is_authenticated:
+        response.replayable = True
 
-    Only what the view served to an anonymous reader: whatever made a request
-    signed in, its answer is never replayed to anyone."""
-    key = getattr(request, "replay_key", None)
-    if key is not None and not request.user.is_authenticated:
-        headers = list(response.headers.items())
-        response_cache().set(key, (response.status_code, headers, response.content))
+
+def fileable(response) -> bool:
+    return (
+        getattr(response, "replayable", False)
+        and response.status_code in FILED
+        and not response.streaming
+        and not response.cookies
+    )
 
 
 def throttled(request) -> bool:
@@ -108,21 +118,40 @@ def throttled(request) -> bool:
 
 
 class ReplayMiddleware:
+    """Early in MIDDLEWARE, after CORS: a replay skips the session, CSRF,
+    authentication and message middleware, and what those added to the
+    original response (X-Frame-Options…) is filed with it."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if not replayable(request):
             return self.get_response(request)
-        request.replay_key = replay_key(request)
-        filed = response_cache().get(request.replay_key)
-        if filed is None or throttled(request):
-            return self.get_response(request)
-        status, headers, content = filed
-        response = HttpResponse(content, status=status, headers=dict(headers))
-        return get_conditional_response(
-            request,
-            etag=response.headers.get("ETag"),
-            last_modified=parse_http_date(response.headers["Last-Modified"]),
-            response=response,
-        )
+        key = replay_key(request)
+        filed = response_cache().get(key)
+        if filed is not None:
+            answer = replay(request, *filed)
+            if answer is not None and not throttled(request):
+                return answer
+        response = self.get_response(request)
+        # A 304 from the view files only the validators, and never over a body.
+        if fileable(response) and (response.status_code == 200 or filed is None):
+            body = response.content if response.status_code == 200 else None
+            response_cache().set(key, (list(response.headers.items()), body))
+        return response
+
+
+def replay(request, headers, content):
+    """The filed answer to this request; None when only its validators were
+    filed and the request needs the body."""
+    response = HttpResponse(content or b"", headers=dict(headers))
+    answer = get_conditional_response(
+        request,
+        etag=response.headers.get("ETag"),
+        last_modified=parse_http_date(response.headers["Last-Modified"]),
+        response=response,
+    )
+    if answer is response and content is None:
+        return None
+    return answer
