@@ -1,24 +1,30 @@
 """Finding terms by text: ranked full-text search, and prefix autocomplete.
 
-On PostgreSQL, search uses the stored, GIN-indexed `search_vector` (kept by
-the trigger of migration 0003). On SQLite it falls back to substring
-matching in the same three tiers. Both fold case and accents.
+Search ranks its matches in three tiers: the whole query found within the
+name or an alias, then within those and the summary, then anywhere (the
+definition too); alphabetically within a tier. On PostgreSQL the match is
+the stored, GIN-indexed `search_vector`, and the tiers come from the small
+`head_vector` (both kept by the trigger of migrations 0003 and 0011), so
+ranking never reads a definition. On SQLite it falls back to substring
+matching in the same tiers. Both fold case and accents.
 """
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connections
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, When
+from django.db.models import Case, Exists, Func, IntegerField, OuterRef, Q, When
 
 from .folding import Fold, FoldKey, fold
 from .models import Alias
 
-# Rank a match by where it is: name or alias (A), summary (B), definition (C).
-# ts_rank's weights are listed D, C, B, A.
-TIERS = {
-    "rank_name": [0.0, 0.0, 0.0, 1.0],
-    "rank_summary": [0.0, 0.0, 1.0, 0.0],
-    "rank_definition": [0.0, 1.0, 0.0, 0.0],
-}
+NAME_TIER, SUMMARY_TIER, ANYWHERE_TIER = 3, 2, 1
+
+
+class NamesOnly(Func):
+    """The name-and-alias part (weight A) of a search vector."""
+
+    function = "ts_filter"
+    template = "%(function)s(%(expressions)s, '{a}')"
+    output_field = SearchVectorField()
 
 
 def search(terms, text: str):
@@ -30,14 +36,18 @@ def search(terms, text: str):
 
 def _full_text_search(terms, text):
     query = SearchQuery(text, config="glossary", search_type="websearch")
-    ranks = {
-        name: SearchRank(F("search_vector"), query, weights=weights)
-        for name, weights in TIERS.items()
-    }
     return (
         terms.filter(search_vector=query)
-        .annotate(**ranks)
-        .order_by(*(f"-{name}" for name in TIERS), Fold("name"), "name", "id")
+        .alias(
+            names=NamesOnly("head_vector"),
+            tier=Case(
+                When(names=query, then=NAME_TIER),
+                When(head_vector=query, then=SUMMARY_TIER),
+                default=ANYWHERE_TIER,
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("-tier", Fold("name"), "name", "id")
     )
 
 
@@ -58,9 +68,9 @@ def _substring_search(terms, text):
         .filter(in_name | in_summary | in_definition)
         .annotate(
             tier=Case(
-                When(in_name, then=3),
-                When(in_summary, then=2),
-                default=1,
+                When(in_name, then=NAME_TIER),
+                When(in_summary, then=SUMMARY_TIER),
+                default=ANYWHERE_TIER,
                 output_field=IntegerField(),
             )
         )

@@ -30,6 +30,13 @@ def test_an_alias_match_ranks_like_a_name_match(api, make_term):
     assert search(api, "zpl") == ["zeppelin-policy-learning", "summary-hit"]
 
 
+def test_a_query_of_several_words_ranks_by_where_all_of_them_are(api, make_term):
+    make_term("Airship", summary="Nothing.", definition="A zeppelin policy.")
+    make_term("Steering", summary="A zeppelin policy.", definition="Nothing.")
+    make_term("Zeppelin policy", summary="Nothing.", definition="Nothing.")
+    assert search(api, "zeppelin policy") == ["zeppelin-policy", "steering", "airship"]
+
+
 def test_search_ignores_case_and_accents(api, make_term):
     make_term("Évaluation croisée", slug="evaluation-croisee")
     assert search(api, "EVALUATION") == ["evaluation-croisee"]

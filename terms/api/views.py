@@ -70,7 +70,7 @@ class TermViewSet(
         if self.action == "retrieve":
             return visible.with_related(linkable=visible)
         # The compact list shows none of the long text.
-        compact = visible.defer("definition", "example", "search_vector")
+        compact = visible.defer("definition", "example", "search_vector", "head_vector")
         return compact.select_related("category")
 
     def get_serializer_class(self):

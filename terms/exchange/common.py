@@ -21,10 +21,10 @@ NATURAL_KEYS = {
     SeeAlso: ["term", "target"],
     OldSlug: ["slug"],
 }
-# The search vector is the database's to keep. The reviewer is a user account,
+# The search vectors are the database's to keep. The reviewer is a user account,
 # which belongs to one deployment: an export leaves it out (so the file loads
 # into any database) unless asked for, and an import keeps the one it has.
-NOT_EXPORTED = {"search_vector", "reviewed_by"}
+NOT_EXPORTED = {"search_vector", "head_vector", "reviewed_by"}
 # Unique constraints beyond the natural key, checked against the glossary as
 # it would be after the import: (field, the value that must be unique, message).
 UNIQUE = {

@@ -101,7 +101,9 @@ class TermQuerySet(models.QuerySet):
         """
         if linkable is None:
             linkable = Term.objects.published()
-        return self.select_related("category").prefetch_related(
+        # The search vectors are for the database's search, not for readers.
+        related = self.select_related("category").defer("search_vector", "head_vector")
+        return related.prefetch_related(
             Prefetch("aliases", queryset=Alias.objects.order_by("name")),
             Prefetch(
                 "citations",
@@ -198,11 +200,14 @@ class Term(models.Model):
     sources = models.ManyToManyField(
         Source, verbose_name="sources", through="Citation", related_name="terms"
     )
-    # Kept by a PostgreSQL trigger (see migration 0002); unused on SQLite.
+    # Kept by a PostgreSQL trigger (migrations 0003 and 0011); unused on
+    # SQLite. The head is name and aliases (weight A) and summary (B), small
+    # enough to rank matches by; search_vector adds the definition (C).
     search_vector = SearchVectorField("search vector", null=True, editable=False)
+    head_vector = SearchVectorField("head vector", null=True, editable=False)
 
     objects = SlugManager.from_queryset(TermQuerySet)()
-    history = HistoricalRecords(excluded_fields=["search_vector"])
+    history = HistoricalRecords(excluded_fields=["search_vector", "head_vector"])
 
     class Meta:
         # Alphabetical whatever the case and accents, the same on every database.
