@@ -156,13 +156,18 @@ def _commit() -> str:
     """HEAD's commit, read from .git without running git."""
     git = ROOT / ".git"
     try:
+        if git.is_file():  # a worktree: .git names its own git directory
+            git = (ROOT / git.read_text().partition("gitdir:")[2].strip()).resolve()
+        refs = git  # a worktree keeps its HEAD, the main directory the refs
+        if (git / "commondir").exists():
+            refs = (git / (git / "commondir").read_text().strip()).resolve()
         head = (git / "HEAD").read_text().strip()
         if not head.startswith("ref: "):
             return head[:12]
         ref = head.removeprefix("ref: ")
-        if (git / ref).exists():
-            return (git / ref).read_text().strip()[:12]
-        for line in (git / "packed-refs").read_text().splitlines():
+        if (refs / ref).exists():
+            return (refs / ref).read_text().strip()[:12]
+        for line in (refs / "packed-refs").read_text().splitlines():
             if line.endswith(f" {ref}"):
                 return line.split()[0][:12]
     except OSError:
