@@ -9,6 +9,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from terms.accounts import create_editor
+from terms.api.throttling import AnonymousReadThrottle
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -26,6 +27,17 @@ def test_anonymous_reads_are_limited(api, db, settings):
     response = api.get("/api/v1/index/")
     assert int(response["Retry-After"]) > 0
     assert "throttled" in response.json()["detail"].lower()
+
+
+def test_a_limit_lifts_when_its_window_ends(api, db, settings, monkeypatch):
+    with_rates(settings, anonymous_read="2/minute")
+    now = [600.0 + 45]  # 45 s into a one-minute window
+    monkeypatch.setattr(AnonymousReadThrottle, "timer", lambda self: now[0])
+    codes = [api.get("/api/v1/index/").status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    assert api.get("/api/v1/index/")["Retry-After"] == "15"
+    now[0] += 15
+    assert api.get("/api/v1/index/").status_code == 200
 
 
 def test_writes_are_limited_per_user_and_reads_are_not(db, settings, make_term):

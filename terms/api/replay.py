@@ -41,6 +41,8 @@ API_PREFIX = "/api/v1/"
 # A 200 is filed with its body; a 304 (a conditional read whose body was never
 # rendered) with its validators only, enough to answer the next one.
 FILED = (200, 304)
+# What a 304 repeats of the full response (RFC 9110, 15.4.5).
+NOT_MODIFIED = ("Cache-Control", "ETag", "Expires", "Last-Modified", "Vary")
 
 
 def response_cache():
@@ -145,13 +147,20 @@ class ReplayMiddleware:
 def replay(request, headers, content):
     """The filed answer to this request; None when only its validators were
     filed and the request needs the body."""
-    response = HttpResponse(content or b"", headers=dict(headers))
+    headers = dict(headers)
+    # The conditional check needs the validators only (and a 304 carries no
+    # more): the whole response is built only when it is sent.
+    validators = HttpResponse(
+        headers={name: headers[name] for name in NOT_MODIFIED if name in headers}
+    )
     answer = get_conditional_response(
         request,
-        etag=response.headers.get("ETag"),
-        last_modified=parse_http_date(response.headers["Last-Modified"]),
-        response=response,
+        etag=headers.get("ETag"),
+        last_modified=parse_http_date(headers["Last-Modified"]),
+        response=validators,
     )
-    if answer is response and content is None:
+    if answer is not validators:  # 304, or 412 for a failed If-Match
+        return answer
+    if content is None:
         return None
-    return answer
+    return HttpResponse(content, headers=headers)
