@@ -7,7 +7,8 @@ N/3 of them) and sometimes a further reading, about four see-also links,
 a category, mostly published, about half of them reviewed. The same seed
 gives the same content on any database: every choice comes from one
 `random.Random(seed)`, drawn in a fixed order. Rows go in with
-`bulk_create`, so 100,000 terms take minutes.
+`bulk_create`, each with its first history version, so 100,000 terms take
+minutes.
 
 Dates are drawn before `LATEST_DATE`, a fixed day, so the content does not
 depend on the day it is made (nor is any date in the future).
@@ -20,6 +21,7 @@ from datetime import date, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
 
 from .models import Alias, Category, Citation, OldSlug, SeeAlso, Source, Term
 
@@ -213,6 +215,13 @@ def generate(
     return result
 
 
+def insert(model, objs: list) -> list:
+    """bulk_create, with the first version of each row in its history."""
+    return bulk_create_with_history(
+        objs, model, batch_size=BATCH_SIZE, default_change_reason="generate_glossary"
+    )
+
+
 def _tidy():
     """Leave the tables as a freshly restored database would be: compact,
     with fresh planner statistics (or the first queries plan for empty
@@ -239,9 +248,12 @@ class _Maker:
         self.result = Generated()
 
     def save(self, batch_size: int) -> Generated:
-        categories = Category.objects.bulk_create(
-            Category(name=name, slug=slug, description=description)
-            for name, slug, description in CATEGORIES
+        categories = insert(
+            Category,
+            [
+                Category(name=name, slug=slug, description=description)
+                for name, slug, description in CATEGORIES
+            ],
         )
         self.result.categories = len(categories)
         for start in range(0, self.sources, batch_size):
@@ -249,9 +261,7 @@ class _Maker:
                 self.source(i)
                 for i in range(start, min(start + batch_size, self.sources))
             ]
-            self.source_ids += [
-                source.pk for source in Source.objects.bulk_create(batch)
-            ]
+            self.source_ids += [source.pk for source in insert(Source, batch)]
         self.result.sources = self.sources
         term_ids: list[int] = []
         for start in range(0, self.terms, batch_size):
@@ -259,16 +269,16 @@ class _Maker:
                 self.term(categories)
                 for _ in range(start, min(start + batch_size, self.terms))
             ]
-            Term.objects.bulk_create([term for term, _, _ in batch])
+            insert(Term, [term for term, _, _ in batch])
             term_ids += [term.pk for term, _, _ in batch]
             aliases = [alias for _, term_aliases, _ in batch for alias in term_aliases]
-            self.result.aliases += len(Alias.objects.bulk_create(aliases))
+            self.result.aliases += len(insert(Alias, aliases))
             citations = [
                 Citation(term=term, source_id=self.source_ids[index], **fields)
                 for term, _, cited in batch
                 for index, fields in cited
             ]
-            self.result.citations += len(Citation.objects.bulk_create(citations))
+            self.result.citations += len(insert(Citation, citations))
         # Links go in once every term has its id: they point anywhere.
         for start in range(0, self.terms, batch_size):
             links = [
@@ -276,7 +286,7 @@ class _Maker:
                 for i in range(start, min(start + batch_size, self.terms))
                 for n, target in enumerate(self.targets(i), start=1)
             ]
-            self.result.see_also += len(SeeAlso.objects.bulk_create(links))
+            self.result.see_also += len(insert(SeeAlso, links))
         self.result.terms = self.terms
         return self.result
 

@@ -85,3 +85,68 @@ def test_create_editor_refuses_weak_or_missing_passwords(db, monkeypatch):
     monkeypatch.setenv("GLOSSARY_EDITOR_PASSWORD", "123")
     with pytest.raises(CommandError, match="too short"):
         call_command("create_editor", "bob", "--no-input")
+
+
+def test_an_editor_cannot_forge_a_review_by_posting_the_hidden_field(
+    login, make_term, term_form
+):
+    term = make_term("Unreviewed")
+    client = login("Editors")
+    response = client.post(
+        f"/admin/terms/term/{term.pk}/change/", term_form(term, mark_reviewed="on")
+    )
+    assert response.status_code == 200
+    assert "Only reviewers mark terms as reviewed" in response.content.decode()
+    term.refresh_from_db()
+    assert term.last_reviewed is None
+    assert term.reviewed_by is None
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("status", "draft", "Only reviewers publish or unpublish"),
+        ("last_reviewed", "2026-01-01", "Only reviewers record reviews"),
+    ],
+)
+def test_an_editor_posting_a_read_only_field_is_refused(
+    login, make_term, term_form, field, value, message
+):
+    term = make_term("Published")
+    client = login("Editors")
+    response = client.post(
+        f"/admin/terms/term/{term.pk}/change/", term_form(term, **{field: value})
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    term.refresh_from_db()
+    assert term.status == Term.Status.PUBLISHED
+    assert term.last_reviewed is None
+
+
+def test_an_editor_may_post_read_only_fields_unchanged(login, make_term, term_form):
+    """The page's own form sends nothing for them; a tool resending the values
+    it read changes nothing it may not change."""
+    term = make_term("Published")
+    client = login("Editors")
+    data = term_form(term, title="New title", status="published")
+    assert client.post(f"/admin/terms/term/{term.pk}/change/", data).status_code == 302
+    term.refresh_from_db()
+    assert term.title == "New title"
+
+
+@pytest.mark.parametrize("action", ["mark_reviewed", "publish", "unpublish"])
+def test_an_editor_cannot_run_a_hidden_action_by_posting_it(login, make_term, action):
+    draft = make_term("Draft", status=Term.Status.DRAFT)
+    published = make_term("Published")
+    client = login("Editors")
+    client.post(
+        "/admin/terms/term/",
+        {"action": action, "_selected_action": [draft.pk, published.pk]},
+    )
+    draft.refresh_from_db()
+    published.refresh_from_db()
+    assert draft.status == Term.Status.DRAFT
+    assert published.status == Term.Status.PUBLISHED
+    assert draft.last_reviewed is None
+    assert published.last_reviewed is None

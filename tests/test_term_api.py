@@ -64,7 +64,6 @@ def test_an_old_slug_redirects_permanently_to_the_current_one(api, make_term):
     term = make_term("Reward model")
     term.slug = "reward-models"
     term.save()
-    term.keep_old_slug("reward-model")
     response = api.get("/api/v1/terms/reward-model/?format=json")
     assert response.status_code == 301
     assert response["Location"] == "/api/v1/terms/reward-models/?format=json"
@@ -75,7 +74,6 @@ def test_an_old_slug_of_a_draft_does_not_redirect(api, make_term):
     term = make_term("Reward model", status=Term.Status.DRAFT)
     term.slug = "reward-models"
     term.save()
-    term.keep_old_slug("reward-model")
     assert api.get("/api/v1/terms/reward-model/").status_code == 404
 
 

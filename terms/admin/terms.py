@@ -1,14 +1,19 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import router, transaction
 from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from terms import rights
+from terms.history import Restore
 from terms.models import Alias, Category, Citation, OldSlug, SeeAlso, Term
+from terms.models.base import is_unchanged
 from terms.review import ReviewState
 
 from .forms import EditConflictForm
@@ -84,6 +89,40 @@ class TermForm(EditConflictForm):
         required=False,
         help_text="Records today's date and you as the reviewer when you save.",
     )
+    # Set when the form restores a version: what comes back with it.
+    restore: Restore | None = None
+    # Set by the admin: who is saving (terms.rights says what they may change).
+    user = None
+
+    def clean(self):
+        # Fields hidden from this user are not in the form, so Django would
+        # ignore them; a crafted post that changes one is refused instead.
+        changed = [
+            name
+            for name in rights.RESTRICTED
+            if name not in self.fields and self.posts_a_change(name)
+        ]
+        for field, reasons in rights.refused_changes(self.user, changed).items():
+            self.add_error(None, f"{reasons[0]} ({field})")
+        return super().clean()
+
+    def posts_a_change(self, name: str) -> bool:
+        value = self.data.get(name)
+        if value is None:
+            return False
+        if name == "mark_reviewed":
+            return forms.CheckboxInput().value_from_datadict(self.data, {}, name)
+        return value != str(getattr(self.instance, name) or "")
+
+    def _post_clean(self):
+        super()._post_clean()
+        # A restore has no citation formset to check the publishing rule (see
+        # CitationFormSet): it is checked on the citations that come back.
+        if self.restore is not None:
+            try:
+                self.instance.validate_publishable(self.restore.source_count)
+            except ValidationError as error:
+                self.add_error(None, error)
 
 
 @admin.register(Term)
@@ -105,11 +144,12 @@ class TermAdmin(SimpleHistoryAdmin):
     inlines = [AliasInline, CitationInline, SeeAlsoInline, OldSlugInline]
     actions = ["mark_reviewed", "publish", "unpublish"]
     object_history_template = "admin/terms/term_history.html"
+    object_history_form_template = "admin/terms/term_revert.html"
     history_list_display = ["status", "last_reviewed"]
 
     def get_fieldsets(self, request, obj=None):
         review = ["last_reviewed", "review_interval_days", "reviewed_by"]
-        if self.has_review_permission(request):
+        if rights.may_change(request.user, "mark_reviewed"):
             review.insert(0, "mark_reviewed")
         return [
             (None, {"fields": ["name", "slug", "title", "category", "status"]}),
@@ -120,17 +160,17 @@ class TermAdmin(SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = ["reviewed_by", "review_due", "created_at", "updated_at"]
-        if not self.has_publish_permission(request):
-            readonly.append("status")
-        if not self.has_review_permission(request):
-            readonly.append("last_reviewed")
-        return readonly
+        restricted = ["status", "last_reviewed"]
+        return readonly + [
+            f for f in restricted if not rights.may_change(request.user, f)
+        ]
 
+    # The actions' permissions (permissions=["review"], ["publish"]).
     def has_review_permission(self, request):
-        return request.user.has_perm("terms.review_term")
+        return rights.may_change(request.user, "mark_reviewed")
 
     def has_publish_permission(self, request):
-        return request.user.has_perm("terms.publish_term")
+        return rights.may_change(request.user, "status")
 
     @admin.display(description="review due")
     def review_due(self, term):
@@ -145,11 +185,22 @@ class TermAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         if form.cleaned_data.get("mark_reviewed"):
             obj.last_reviewed, obj.reviewed_by = timezone.localdate(), request.user
+        # A save that changes none of the term's own fields writes nothing;
+        # if its rows change, the term still gets a version first, as a
+        # restore finds a version's rows by the term's next version.
+        request.term_unchanged = change and is_unchanged(obj)
         super().save_model(request, obj, form, change)
-        if change and "slug" in form.changed_data:
-            obj.keep_old_slug(form.initial["slug"])
-        if version := getattr(request, "restoring_term_version", None):
-            self.restore_related(request, obj, version)
+        if restore := getattr(request, "term_restore", None):
+            if request.term_unchanged and restore.changes:
+                obj.touch()
+            restore.apply()
+            self.report_restore(request, restore)
+
+    def save_related(self, request, form, formsets, change):
+        changed = any(formset.has_changed() for formset in formsets)
+        if getattr(request, "term_unchanged", False) and changed:
+            form.instance.touch()
+        super().save_related(request, form, formsets, change)
 
     def render_change_form(self, request, context, add=False, change=False, **kw):
         term = context.get("original")
@@ -177,16 +228,48 @@ class TermAdmin(SimpleHistoryAdmin):
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # Reverting restores the aliases, citations and links of that version.
-        request.restoring_term_version = version_id
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        """Reverting restores the aliases, citations and links of that version
+        too, with the rules and rights of a save, in one transaction."""
+        term = self.get_object(request, object_id)
+        if term is None or not term.history.filter(history_id=version_id).exists():
+            raise Http404("No such version of this term.")
+        if request.method == "POST" and not self.has_change_permission(request, term):
+            raise PermissionDenied
+        with transaction.atomic(using=router.db_for_write(Term)):
+            request.term_restore = Restore.of(term, version_id)
+            request.term_stored = term
+            extra_context = {**(extra_context or {}), "restore": request.term_restore}
+            return super().history_form_view(
+                request, object_id, version_id, extra_context
+            )
 
-    def restore_related(self, request, term, version):
-        if skipped := term.restore_related(version):
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        restore = getattr(request, "term_restore", None)
+        if restore is not None:
+            # A restore starts from the version's values, except for the
+            # fields this user may not change: those keep their stored values.
+            kept = set(self.get_readonly_fields(request, obj)) - {"reviewed_by"}
+            if "last_reviewed" in kept:  # the reviewer goes with the review date
+                kept.add("reviewed_by")
+            for f in Term._meta.concrete_fields:
+                if f.name in kept:
+                    setattr(obj, f.attname, getattr(request.term_stored, f.attname))
+        form = super().get_form(request, obj, change, **kwargs)
+        form = type(form.__name__, (form,), {"user": request.user, "restore": restore})
+        if not rights.may_change(request.user, "mark_reviewed"):
+            del form.base_fields["mark_reviewed"]
+        return form
+
+    def report_restore(self, request, restore):
+        back = ", ".join(str(row) for row in restore.back) or "nothing"
+        self.message_user(
+            request, f"Restored with this version: {back}.", messages.SUCCESS
+        )
+        if restore.lost:
             self.message_user(
                 request,
                 "Not restored, as what they point to no longer exists: "
-                + ", ".join(skipped),
+                + ", ".join(restore.lost),
                 messages.WARNING,
             )
 

@@ -7,7 +7,7 @@ from rest_framework import generics, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from terms import letters
+from terms import letters, rights
 from terms.models import Category, Citation, OldSlug, Source, Term
 from terms.search import suggest
 
@@ -87,11 +87,7 @@ class TermViewSet(
 
     def save_extra(self, serializer):
         """Publishing and reviewing are reviewers' rights, as in the admin."""
-        user, data, term = (
-            self.request.user,
-            serializer.validated_data,
-            serializer.instance,
-        )
+        data, term = serializer.validated_data, serializer.instance
         before = {
             "status": term.status if term else Term.Status.DRAFT,
             "last_reviewed": term.last_reviewed if term else None,
@@ -99,15 +95,9 @@ class TermViewSet(
         changed = {
             name for name in before if name in data and data[name] != before[name]
         }
-        if "status" in changed and not user.has_perm("terms.publish_term"):
-            raise PermissionDenied({"status": ["Only reviewers publish or unpublish."]})
-        if "last_reviewed" in changed:
-            if not user.has_perm("terms.review_term"):
-                raise PermissionDenied(
-                    {"last_reviewed": ["Only reviewers record reviews."]}
-                )
-            return {"reviewed_by": user}
-        return {}
+        if refused := rights.refused_changes(self.request.user, changed):
+            raise PermissionDenied(refused)
+        return {"reviewed_by": self.request.user} if "last_reviewed" in changed else {}
 
     def get_renderers(self):
         renderers = super().get_renderers()

@@ -183,12 +183,12 @@ class TermWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
 
     @transaction.atomic
     def update(self, term, validated_data):
-        nested = self.pop_nested(validated_data)
-        old_slug = term.slug
+        nested = self.replace_lists(term, self.pop_nested(validated_data))
         for name, value in validated_data.items():
             setattr(term, name, value)
-        term.save()
-        term.keep_old_slug(old_slug)
+        # A term whose lists change gets a new version even if its own
+        # fields are unchanged (ContentModel.touch).
+        term.touch() if nested else term.save()
         self.replace_related(term, nested)
         return term
 
@@ -197,6 +197,38 @@ class TermWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
             name: validated_data.pop(name)
             for name in self.nested_fields
             if name in validated_data
+        }
+
+    def replace_lists(self, term, nested) -> dict:
+        """The lists given that differ from what the term has: a list sent
+        back as it was read writes nothing."""
+        numbered = lambda rows: [  # noqa: E731
+            {"position": n, **row} for n, row in enumerate(rows, start=1)
+        ]
+        current = {
+            "aliases": [
+                {"name": a.name, "kind": a.kind} for a in term.aliases.order_by("name")
+            ],
+            "citations": list(
+                term.citations.order_by("role", "position", "id").values(
+                    "source", "role", "position", "accessed"
+                )
+            ),
+            "see_also": [link.target for link in term.see_also_links.all()],
+        }
+        given = {
+            "aliases": sorted(nested.get("aliases", []), key=lambda a: a["name"]),
+            "citations": sorted(
+                (
+                    {**c, "source": c["source"].pk, "accessed": c.get("accessed")}
+                    for c in numbered(nested.get("citations", []))
+                ),
+                key=lambda c: (c["role"], c["position"]),
+            ),
+            "see_also": nested.get("see_also", []),
+        }
+        return {
+            name: rows for name, rows in nested.items() if given[name] != current[name]
         }
 
     def replace_related(self, term, nested):

@@ -1,10 +1,11 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from .base import ContentModel
 from .managers import SlugManager
 
 
-class Category(models.Model):
+class Category(ContentModel):
     name = models.CharField("name", max_length=100, unique=True)
     slug = models.SlugField("slug", max_length=100, unique=True)
     description = models.TextField("description", blank=True)

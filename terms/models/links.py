@@ -4,13 +4,15 @@ from simple_history.models import HistoricalRecords
 
 from terms.validators import validate_not_future
 
+from .base import ContentModel
+
 
 class CitationManager(models.Manager):
     def get_by_natural_key(self, term_slug, source_key, role):
         return self.get(term__slug=term_slug, source__key=source_key, role=role)
 
 
-class Citation(models.Model):
+class Citation(ContentModel):
     class Role(models.TextChoices):
         SOURCE = "source", "source"
         FURTHER_READING = "further_reading", "further reading"
@@ -74,7 +76,7 @@ class SeeAlsoManager(models.Manager):
         return self.get(term__slug=term_slug, target__slug=target_slug)
 
 
-class SeeAlso(models.Model):
+class SeeAlso(ContentModel):
     term = models.ForeignKey(
         "terms.Term",
         verbose_name="term",

@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
+from .base import ContentModel
 from .managers import SlugManager
 
 
@@ -10,7 +11,7 @@ class AliasManager(models.Manager):
         return self.get(name=name, term__slug=term_slug)
 
 
-class Alias(models.Model):
+class Alias(ContentModel):
     class Kind(models.TextChoices):
         SYNONYM = "synonym", "synonym"
         ABBREVIATION = "abbreviation", "abbreviation"
@@ -50,7 +51,7 @@ class Alias(models.Model):
     natural_key.dependencies = ["terms.term"]
 
 
-class OldSlug(models.Model):
+class OldSlug(ContentModel):
     """A slug a term used before it was renamed; it answers with a redirect."""
 
     term = models.ForeignKey(

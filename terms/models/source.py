@@ -5,13 +5,15 @@ from simple_history.models import HistoricalRecords
 
 from terms.validators import validate_http_url, validate_identifier, validate_year
 
+from .base import ContentModel
+
 
 class SourceManager(models.Manager):
     def get_by_natural_key(self, key):
         return self.get(key=key)
 
 
-class Source(models.Model):
+class Source(ContentModel):
     class Kind(models.TextChoices):
         PAPER = "paper", "paper"
         ARTICLE = "article", "article"

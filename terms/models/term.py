@@ -16,6 +16,7 @@ from terms import review
 from terms.folding import Fold
 from terms.validators import validate_markdown, validate_not_future
 
+from .base import ContentModel
 from .category import Category
 from .links import Citation, SeeAlso
 from .managers import SlugManager
@@ -121,7 +122,7 @@ class TermQuerySet(models.QuerySet):
         )
 
 
-class Term(models.Model):
+class Term(ContentModel):
     class Status(models.TextChoices):
         DRAFT = "draft", "draft"
         PUBLISHED = "published", "published"
@@ -286,40 +287,13 @@ class Term(models.Model):
                 params={"name": self.name, "missing": " and ".join(problems)},
             )
 
-    def restore_related(self, version_id: int) -> list[str]:
-        """Put back the aliases, citations and see-also links the term had in
-        one of its history versions; returns those that can't come back
-        because their source or target has since been deleted."""
-        version = self.history.get(history_id=version_id)
-        later = self.history.filter(history_date__gt=version.history_date).last()
-        # The admin saves a term before its inlines: a version's rows are
-        # those in place just before the term's next version.
-        until = later.history_date - timedelta(microseconds=1) if later else None
-        skipped = []
-        rows_and_references = [
-            (Alias, None, None),
-            (Citation, "source_id", Source),
-            (SeeAlso, "target_id", Term),
-        ]
-        for model, reference, referenced in rows_and_references:
-            rows = list(
-                model.history.as_of(until or timezone.now()).filter(term_id=self.pk)
+    def after_save(self, stored):
+        # A renamed term keeps its old slug, so links to it redirect; a slug
+        # taken back is no longer an old one.
+        if stored is not None and stored["slug"] == self.slug:
+            return
+        if stored is not None:
+            OldSlug.objects.update_or_create(
+                slug=stored["slug"], defaults={"term": self}
             )
-            model.objects.filter(term=self).delete()
-            for row in rows:
-                if (
-                    reference
-                    and not referenced.objects.filter(
-                        pk=getattr(row, reference)
-                    ).exists()
-                ):
-                    skipped.append(str(row))
-                    continue
-                row.save(force_insert=True)
-        return skipped
-
-    def keep_old_slug(self, old_slug: str):
-        """Record a slug the term no longer uses, so its old links redirect."""
-        if old_slug and old_slug != self.slug:
-            OldSlug.objects.update_or_create(slug=old_slug, defaults={"term": self})
         OldSlug.objects.filter(slug=self.slug).delete()

@@ -1,0 +1,144 @@
+"""Revision history of the content: every way it arrives leaves a first
+version, and restoring a term's version puts back what that version had
+without deleting what it cannot put back."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import models
+from django.utils import timezone
+
+from terms.models import Alias, Citation, SeeAlso, Source, Term
+from terms.models.base import content_values
+
+# A term's rows, and what each refers to that a restore needs to exist.
+RELATED = [
+    (Alias, None, None),
+    (Citation, "source_id", Source),
+    (SeeAlso, "target_id", Term),
+]
+
+
+def record_versions(objs_by_model: dict[type, list], reason: str):
+    """A history version for each object written without one (bulk writes and
+    fixture loads send no signals django-simple-history hears)."""
+    now = timezone.now()
+    for model, objs in objs_by_model.items():
+        manager = history_manager(model)
+        if manager is not None and objs:
+            manager.bulk_history_create(
+                objs, default_date=now, default_change_reason=reason
+            )
+
+
+def describe(row) -> str:
+    """A row as an editor knows it: the alias, the cited source, the term."""
+    if isinstance(row, Citation):
+        return f"{row.source} ({row.get_role_display()})"
+    if isinstance(row, SeeAlso):
+        return str(row.target)
+    return str(row)
+
+
+def history_manager(model):
+    name = getattr(model._meta, "simple_history_manager_attribute", None)
+    return getattr(model, name) if name else None
+
+
+@dataclass
+class Restore:
+    """What restoring a term's version does to its aliases, citations and
+    see-also links.
+
+    `back` are the version's rows that come back as they were; `removed`,
+    rows added since, which the restore deletes (their history keeps them);
+    `kept`, rows with no history at all, which a restore could not put back
+    if it removed them, so it leaves them; `lost`, the version's rows whose
+    source or target has since been deleted.
+    """
+
+    back: list[models.Model] = field(default_factory=list)
+    # Those of `back` that differ from the rows stored now, or are gone.
+    writes: list[models.Model] = field(default_factory=list)
+    removed: list[models.Model] = field(default_factory=list)
+    kept: list[models.Model] = field(default_factory=list)
+    lost: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, term: Term, version_id: int) -> "Restore":
+        version = term.history.get(history_id=version_id)
+        later = term.history.filter(history_date__gt=version.history_date).last()
+        # The admin saves a term before its inlines: a version's rows are
+        # those in place just before the term's next version.
+        until = later.history_date - timedelta(microseconds=1) if later else None
+        restore = cls()
+        for model, reference, referenced in RELATED:
+            then = model.history.as_of(until or timezone.now()).filter(term_id=term.pk)
+            then = {row.pk: row for row in then}
+            recorded = set(
+                model.history.filter(term_id=term.pk).values_list("id", flat=True)
+            )
+            stored = {row.pk: row for row in model.objects.filter(term_id=term.pk)}
+            for row in stored.values():
+                if row.pk not in recorded:
+                    restore.kept.append(row)
+                elif row.pk not in then:
+                    restore.removed.append(row)
+            held = {row.natural_key() for row in restore.kept}
+            existing = set()
+            if reference:
+                wanted = {getattr(row, reference) for row in then.values()}
+                existing = set(
+                    referenced.objects.filter(pk__in=wanted).values_list(
+                        "pk", flat=True
+                    )
+                )
+            for row in then.values():
+                if reference and getattr(row, reference) not in existing:
+                    gone = referenced.history.filter(id=getattr(row, reference))
+                    last = gone.exclude(history_type="-").first()
+                    what = last.instance if last else f"#{getattr(row, reference)}"
+                    restore.lost.append(f"{model._meta.verbose_name} of {what}")
+                elif row.natural_key() not in held:
+                    restore.back.append(row)
+                    if row.pk not in stored or content_values(
+                        stored[row.pk]
+                    ) != content_values(row):
+                        restore.writes.append(row)
+        return restore
+
+    def rows(self, model) -> list[models.Model]:
+        """The model's rows the term has once restored, in display order."""
+        rows = [row for row in self.back + self.kept if isinstance(row, model)]
+        return sorted(rows, key=lambda row: (getattr(row, "position", 0), str(row)))
+
+    def lines(self) -> list[tuple[str, str, str]]:
+        """(kind of row, what it shows, what the restore does with it)."""
+        outcomes = [
+            (self.back, "comes back"),
+            (self.kept, "kept: no earlier version of it is recorded"),
+            (self.removed, "removed: added after this version"),
+        ]
+        lines = [
+            (row._meta.verbose_name, describe(row), outcome)
+            for rows, outcome in outcomes
+            for row in rows
+        ]
+        lost = "cannot come back: what it points to was deleted"
+        return lines + [("", row, lost) for row in self.lost]
+
+    @property
+    def source_count(self) -> int:
+        citations = self.rows(Citation)
+        return sum(1 for c in citations if c.role == Citation.Role.SOURCE)
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.removed or self.writes)
+
+    def apply(self):
+        """Delete what was added since the version, then put its rows back."""
+        for row in self.removed:
+            row.delete()
+        for row in self.writes:
+            row.save()

@@ -1,0 +1,51 @@
+from django.db import models
+
+
+def content_values(instance: models.Model) -> dict:
+    """What a row says: its editable fields (not the timestamps or search
+    vectors the database and Django keep), by column."""
+    return {
+        f.attname: getattr(instance, f.attname)
+        for f in instance._meta.concrete_fields
+        if f.editable and not f.primary_key
+    }
+
+
+def stored_values(instance: models.Model) -> dict | None:
+    """The row's content as stored, or None when it is not stored yet."""
+    if instance.pk is None:
+        return None
+    rows = type(instance)._base_manager.filter(pk=instance.pk)
+    return rows.values(*content_values(instance)).first()
+
+
+def is_unchanged(instance: models.Model) -> bool:
+    """Whether saving the instance would write what is stored already."""
+    return stored_values(instance) == content_values(instance)
+
+
+class ContentModel(models.Model):
+    """A glossary record: a save that changes no value writes nothing, so no
+    timestamp, history version or HTTP validator changes for it."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        stored = None if kwargs.get("force_insert") else stored_values(self)
+        if stored is not None and stored == content_values(self):
+            return
+        super().save(*args, **kwargs)
+        self.after_save(stored)
+
+    def touch(self):
+        """Save even if no value changed: what the record shows changed
+        elsewhere (a term's aliases, citations or links), so it gets a new
+        timestamp and history version all the same."""
+        stored = stored_values(self)
+        super().save()
+        self.after_save(stored)
+
+    def after_save(self, stored: dict | None):
+        """What a save implies beyond the row, given the values it replaced
+        (None for a new row): for subclasses."""
