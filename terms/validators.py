@@ -15,6 +15,8 @@ ARXIV_RE = re.compile(r"^arXiv:(\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})(v\d+)?$")
 DOI_RE = re.compile(r"^10\.\d{4,9}(\.\d+)*/\S+$")
 
 EARLIEST_YEAR = 1450  # the printing press; anything older is a typo
+# Definitions run to a few thousand characters; far more is an error or abuse.
+MARKDOWN_MAX_LENGTH = 20_000
 
 validate_http_url = URLValidator(
     schemes=["http", "https"],
@@ -57,6 +59,9 @@ def validate_not_future(value: date) -> None:
 
 def validate_markdown(value: str) -> None:
     from .rendering import MarkdownTooDeep, markdown_to_html
+
+    if len(value) > MARKDOWN_MAX_LENGTH:
+        return  # refused by the field's length validator, without rendering it
 
     try:
         markdown_to_html(value)

@@ -334,6 +334,7 @@ def case_duplicate_name(objects):
         **objects[n - 1]["fields"],
         "slug": "alignment-again",
         "name": "AI ALIGNMENT",
+        "status": "draft",  # cites nothing: published, it would be a problem too
     }
     objects.append({"model": "terms.term", "fields": term})
     return (
@@ -497,3 +498,77 @@ def test_accessed_dates_and_years_are_validated(seed, tmp_path):
     assert (
         'terms.source "old" (object 2): title: This field cannot be blank.' in message
     )
+
+
+# The import enforces what the admin and the API enforce (one rule, one owner).
+
+
+def new_term(slug="new-term", **fields):
+    return {
+        "model": "terms.term",
+        "fields": {
+            "name": slug.replace("-", " ").capitalize(),
+            "slug": slug,
+            "summary": "A summary.",
+            "definition": "A definition.",
+            "status": "published",
+        }
+        | fields,
+    }
+
+
+def cites(slug="new-term", source="bai2022constitutional", role="source"):
+    return {
+        "model": "terms.citation",
+        "fields": {"term": [slug], "source": [source], "role": role, "position": 1},
+    }
+
+
+@pytest.mark.parametrize(
+    ("objects", "lacks"),
+    [
+        ([new_term()], "at least one source"),
+        ([new_term(summary=""), cites()], "a summary"),
+        ([new_term(definition=""), cites()], "a definition"),
+        ([new_term(), cites(role="further_reading")], "at least one source"),
+    ],
+)
+def test_an_import_refuses_to_publish_what_the_admin_refuses(
+    seed, tmp_path, objects, lacks
+):
+    before = snapshot()
+    with pytest.raises(CommandError) as failure:
+        import_file(write(tmp_path, objects))
+    assert 'terms.term "new-term"' in str(failure.value)
+    assert lacks in str(failure.value)
+    assert snapshot() == before
+
+
+def test_an_import_may_publish_a_term_cited_in_the_file_or_the_database(seed, tmp_path):
+    import_file(write(tmp_path, [new_term(status="draft"), cites()]))
+    import_file(write(tmp_path, [new_term()]))  # its citation is stored now
+    assert Term.objects.get(slug="new-term").status == Term.Status.PUBLISHED
+
+
+def test_an_import_refuses_an_overlong_definition_like_the_api(seed, tmp_path):
+    huge = "x" * 20_001
+    before = snapshot()
+    with pytest.raises(CommandError) as failure:
+        import_file(write(tmp_path, [new_term(definition=huge), cites()]))
+    assert "at most 20000 characters" in str(failure.value)
+    assert snapshot() == before
+
+
+def test_an_import_refuses_an_old_slug_that_a_live_term_uses(seed, tmp_path):
+    objects = [
+        {
+            "model": "terms.oldslug",
+            "fields": {"slug": "jailbreak", "term": ["reward-model"]},
+        }
+    ]
+    before = snapshot()
+    with pytest.raises(CommandError) as failure:
+        import_file(write(tmp_path, objects))
+    assert 'terms.oldslug "jailbreak"' in str(failure.value)
+    assert "A term uses this slug" in str(failure.value)
+    assert snapshot() == before

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from terms.models import Alias, Citation, SeeAlso, Source, Term
+from terms.models import Alias, Citation, OldSlug, SeeAlso, Source, Term
 
 
 @pytest.mark.parametrize(
@@ -169,3 +169,18 @@ def test_natural_keys_round_trip(make_term, link):
     for obj in (term, citation.source, citation, seealso, alias):
         manager = type(obj)._default_manager
         assert manager.get_by_natural_key(*obj.natural_key()) == obj
+
+
+def test_an_old_slug_cannot_be_a_live_terms_slug(make_term):
+    make_term("Jailbreak")
+    other = make_term("Reward model")
+    with pytest.raises(ValidationError, match="A term uses this slug"):
+        OldSlug(term=other, slug="jailbreak").full_clean()
+
+
+def test_a_new_term_takes_over_an_old_slug(make_term):
+    term = make_term("Reward model")
+    term.slug = "reward-models"
+    term.save()
+    make_term("Reward model (game theory)", slug="reward-model")
+    assert not OldSlug.objects.filter(slug="reward-model").exists()

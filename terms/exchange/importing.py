@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, connection, models, transaction
 from django.utils import timezone
 
-from terms.models import Category, SeeAlso, Source, Term
+from terms.models import Category, Citation, OldSlug, SeeAlso, Source, Term
 
 from .common import (
     BATCH_SIZE,
@@ -220,6 +220,8 @@ def compare(records, problems, outcome) -> dict[type, list[Record]]:
                 plan[model].append(record)
         present[model] = rows.keys() | first.keys()
         check_unique(model, rows, first.keys(), plan[model], problems)
+        if model is OldSlug:
+            check_old_slugs(plan[model], present[Term], problems)
         counts = Counter(record.status for record in plan[model])
         outcome.counts[model._meta.label_lower] = counts
         outcome.changes += [
@@ -227,6 +229,7 @@ def compare(records, problems, outcome) -> dict[type, list[Record]]:
             for record in plan[model]
             if record.status != UNCHANGED
         ]
+    check_publishable(plan, problems)
     return plan
 
 
@@ -304,6 +307,45 @@ def check_unique(model, rows, in_file, records: list[Record], problems: list):
                 problems.append((record.number, problem))
             else:
                 holders[value] = f"object {record.number}"
+
+
+def check_old_slugs(records: list[Record], live: set[tuple], problems: list):
+    """OldSlug.clean(), against the terms as they would be after the import."""
+    for record in records:
+        if (record.final["slug"],) in live:
+            problems.append((record.number, f"{record}: slug: {OldSlug.IN_USE}"))
+
+
+def check_publishable(plan: dict[type, list[Record]], problems: list):
+    """The publishing rule (Term.validate_publishable) for every term the
+    import creates or changes, with the sources it would cite: those stored
+    and those in the file (an import deletes no citation)."""
+    terms = [
+        record
+        for record in plan[Term]
+        if record.status != UNCHANGED
+        and record.final["status"] == Term.Status.PUBLISHED
+    ]
+    if not terms:
+        return
+    sources = defaultdict(set)
+    stored = Citation.objects.filter(
+        role=Citation.Role.SOURCE,
+        term__slug__in=[record.final["slug"] for record in terms],
+    )
+    for slug, key in stored.values_list("term__slug", "source__key"):
+        sources[slug].add(key)
+    for record in plan[Citation]:
+        if record.final["role"] == Citation.Role.SOURCE:
+            sources[record.final["term"][0]].add(record.final["source"][0])
+    for record in terms:
+        fields = ("name", "slug", "status", "summary", "definition")
+        term = Term(**{name: record.final[name] for name in fields})
+        try:
+            term.validate_publishable(source_count=len(sources[term.slug]))
+        except ValidationError as error:
+            for message in error.messages:
+                problems.append((record.number, f"{record}: status: {message}"))
 
 
 def write(plan: dict[type, list[Record]]):

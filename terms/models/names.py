@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
@@ -54,6 +55,9 @@ class Alias(ContentModel):
 class OldSlug(ContentModel):
     """A slug a term used before it was renamed; it answers with a redirect."""
 
+    # A live slug answers with its own term, so it can never redirect.
+    IN_USE = "A term uses this slug, so it cannot redirect to another term."
+
     term = models.ForeignKey(
         "terms.Term",
         verbose_name="term",
@@ -74,3 +78,11 @@ class OldSlug(ContentModel):
 
     def natural_key(self):
         return (self.slug,)
+
+    def clean(self):
+        from .term import Term
+
+        if Term.objects.filter(slug=self.slug).exists():
+            raise ValidationError(
+                {"slug": ValidationError(self.IN_USE, code="slug_in_use")}
+            )

@@ -3,7 +3,11 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+)
 from django.db import models
 from django.db.models import Prefetch
 from django.db.models.functions import Lower
@@ -14,7 +18,11 @@ from simple_history.utils import bulk_update_with_history
 
 from terms import review
 from terms.folding import Fold
-from terms.validators import validate_markdown, validate_not_future
+from terms.validators import (
+    MARKDOWN_MAX_LENGTH,
+    validate_markdown,
+    validate_not_future,
+)
 
 from .base import ContentModel
 from .category import Category
@@ -31,8 +39,6 @@ SEE_ALSO_FIELDS = [
     "target__name",
     "target__summary",
 ]
-# Definitions run to a few thousand characters; far more is an error or abuse.
-MARKDOWN_MAX_LENGTH = 20_000
 
 
 def sees_drafts(user) -> bool:
@@ -145,14 +151,16 @@ class Term(ContentModel):
         "definition",
         blank=True,
         max_length=MARKDOWN_MAX_LENGTH,
-        validators=[validate_markdown],
+        # A TextField's max_length limits its form widget only: the validator
+        # makes every path (admin, API, import) refuse longer text.
+        validators=[MaxLengthValidator(MARKDOWN_MAX_LENGTH), validate_markdown],
         help_text="Markdown.",
     )
     example = models.TextField(
         "concrete example",
         blank=True,
         max_length=MARKDOWN_MAX_LENGTH,
-        validators=[validate_markdown],
+        validators=[MaxLengthValidator(MARKDOWN_MAX_LENGTH), validate_markdown],
         help_text="Markdown.",
     )
     category = models.ForeignKey(
