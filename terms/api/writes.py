@@ -1,9 +1,10 @@
 """Writes through the API: validated by the models' rules, answered with the
 same representation a read returns."""
 
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from rest_framework import status
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
 
@@ -33,10 +34,27 @@ class WritableMixin:
         """Fields the server sets on save; checks what the user may change."""
         return {}
 
+    def save(self, serializer):
+        """Save what was validated. Another write may have taken a unique
+        value (a slug, a key) since validation: validating again names it,
+        as if the two writes had come one after the other."""
+        try:
+            with transaction.atomic():
+                return serializer.save(**self.save_extra(serializer))
+        except IntegrityError as error:
+            again = self.get_serializer(
+                serializer.instance, data=self.request.data, partial=serializer.partial
+            )
+            if not again.is_valid():
+                raise ValidationError(again.errors) from error
+            raise Conflict(
+                "Another write changed this at the same time; read it again and retry."
+            ) from error
+
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        instance = serializer.save(**self.save_extra(serializer))
+        instance = self.save(serializer)
         location = request.build_absolute_uri(instance.get_absolute_url())
         return Response(
             self.read_representation(instance),
@@ -49,7 +67,7 @@ class WritableMixin:
             self.get_object(), data=request.data, partial=partial
         )
         serializer.is_valid(raise_exception=True)
-        instance = serializer.save(**self.save_extra(serializer))
+        instance = self.save(serializer)
         return Response(self.read_representation(instance))
 
     def partial_update(self, request, *args, **kwargs):
