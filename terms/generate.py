@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
+from .lookalikes import lookalike_key
 from .models import Alias, Category, Citation, OldSlug, SeeAlso, Source, Term
 
 
@@ -242,7 +243,7 @@ class _Maker:
         self.source_ids: list[int] = []
         self.published_on: list[date] = []  # sources', by index
         self.latest = min(LATEST_DATE, timezone.localdate())
-        self.names: set[str] = set()  # lower-cased, for case-insensitive unicity
+        self.names: set[str] = set()  # Term.name_lookalike values, which are unique
         self.slugs: set[str] = set()
         self.keys: set[str] = set()
         self.result = Generated()
@@ -325,8 +326,9 @@ class _Maker:
                 words = [rng.choice(MODIFIERS), rng.choice(HEADS), rng.choice(TAILS)]
             name = " ".join([_capitalise(words[0]), *words[1:]])
             slug = slugify(name)
-            if name.lower() not in self.names and slug not in self.slugs:
-                self.names.add(name.lower())
+            key = lookalike_key(name)
+            if key not in self.names and slug not in self.slugs:
+                self.names.add(key)
                 self.slugs.add(slug)
                 return name, slug
 

@@ -1,6 +1,7 @@
 """Validators shared by the models, the admin and the API, so both agree."""
 
 import re
+import unicodedata
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -54,6 +55,24 @@ def validate_not_future(value: date) -> None:
             "%(value)s is in the future.",
             code="future_date",
             params={"value": value.isoformat()},
+        )
+
+
+# Control and format characters (a zero-width space, a right-to-left
+# override, an ANSI escape), private-use, unassigned and line separators:
+# invisible or misleading in a name.
+INVISIBLE_CATEGORIES = {"Cc", "Cf", "Co", "Cn", "Cs", "Zl", "Zp"}
+
+
+def validate_visible_text(value: str) -> None:
+    hidden = [c for c in value if unicodedata.category(c) in INVISIBLE_CATEGORIES]
+    if hidden:
+        raise ValidationError(
+            "Remove the invisible or control characters (%(found)s).",
+            code="invisible_characters",
+            params={
+                "found": ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(hidden))
+            },
         )
 
 

@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import models
 
+from terms.lookalikes import lookalike_key, name_clash
 from terms.models import Alias, Category, Citation, OldSlug, SeeAlso, Source, Term
 
 # The content, in dependency order: a model refers only to models before it.
@@ -24,7 +25,7 @@ NATURAL_KEYS = {
 # The search vectors are the database's to keep. The reviewer is a user account,
 # which belongs to one deployment: an export leaves it out (so the file loads
 # into any database) unless asked for, and an import keeps the one it has.
-NOT_EXPORTED = {"search_vector", "head_vector", "reviewed_by"}
+NOT_EXPORTED = {"name_lookalike", "search_vector", "head_vector", "reviewed_by"}
 # Unique constraints beyond the natural key, checked against the glossary as
 # it would be after the import: (field, the value that must be unique, message).
 UNIQUE = {
@@ -37,7 +38,12 @@ UNIQUE = {
         )
     ],
     Term: [
-        ("name", lambda v: v["name"].lower(), "A term with this name already exists.")
+        ("name", lambda v: lookalike_key(v["name"]), name_clash),
+        (
+            "slug",
+            lambda v: v["slug"].lower(),
+            "Another term has this slug in another case.",
+        ),
     ],
     Alias: [
         (

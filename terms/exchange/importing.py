@@ -12,6 +12,7 @@ from django.db import DataError, IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from terms.models import Category, Citation, OldSlug, SeeAlso, Source, Term
+from terms.models.fields import derived_fields, fill_derived
 
 from .common import (
     BATCH_SIZE,
@@ -292,21 +293,27 @@ def validate(record: Record, fields, given: dict | None) -> list[str]:
 
 
 def check_unique(model, rows, in_file, records: list[Record], problems: list):
+    """UNIQUE's rules; a rule's message may depend on the two records' values
+    (a name that is the same, or only looks the same, as another's)."""
     label = model._meta.label_lower
     for name, value_of, message in UNIQUE.get(model, []):
         holders = {}
         for key, (_, values) in rows.items():
             if key not in in_file and (value := value_of(values)) is not None:
-                holders[value] = f"{label} {show_key(key)} in the database"
+                holders[value] = (f"{label} {show_key(key)} in the database", values)
         for record in records:
             value = value_of(record.final)
             if value is None:
                 continue
             if value in holders:
-                problem = f"{record}: {name}: {message} ({holders[value]})"
+                holder, values = holders[value]
+                said = message
+                if callable(message):
+                    said = message(record.final[name], values[name]).messages[0]
+                problem = f"{record}: {name}: {said} ({holder})"
                 problems.append((record.number, problem))
             else:
-                holders[value] = f"object {record.number}"
+                holders[value] = (f"object {record.number}", record.final)
 
 
 def check_old_slugs(records: list[Record], live: set[tuple], problems: list):
@@ -354,6 +361,8 @@ def write(plan: dict[type, list[Record]]):
     for model in MODELS:
         fields = content_fields(model, reviewers=True)
 
+        derived = derived_fields(model)
+
         def instance(record, fields=fields, model=model):
             obj = model(pk=record.pk)
             for f in fields:
@@ -361,18 +370,20 @@ def write(plan: dict[type, list[Record]]):
                 if f.is_relation and value is not None:
                     value = ids[f.related_model][value]
                 setattr(obj, f.attname, value)
+            fill_derived(obj)
             return obj
 
         # Updates first: they may free a unique value that a new row takes.
         changes = [r for r in plan[model] if r.status == UPDATED]
         updated = [instance(r) for r in changes]
         if changed := {name for r in changes for name in r.changed}:
+            changed |= {f.name for f in derived if f.source in changed}
             # Only the columns that change: each is a CASE over the batch.
             model._base_manager.bulk_update(
                 updated, sorted(changed), batch_size=BATCH_SIZE
             )
         created = [instance(r) for r in plan[model] if r.status == CREATED]
-        insert_as_given(model, created, fields)
+        insert_as_given(model, created, fields + derived)
         # Bulk writes send no signals, so django-simple-history is told here:
         # editors see the import in a record's history and can undo it.
         if history := getattr(model._meta, "simple_history_manager_attribute", ""):

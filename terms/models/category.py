@@ -1,12 +1,16 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from terms.validators import validate_visible_text
+
 from .base import ContentModel
 from .managers import SlugManager
 
 
 class Category(ContentModel):
-    name = models.CharField("name", max_length=100, unique=True)
+    name = models.CharField(
+        "name", max_length=100, unique=True, validators=[validate_visible_text]
+    )
     slug = models.SlugField("slug", max_length=100, unique=True)
     description = models.TextField("description", blank=True)
 

@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
+from terms.validators import validate_visible_text
+
 from .base import ContentModel
 from .managers import SlugManager
 
@@ -23,7 +25,7 @@ class Alias(ContentModel):
         on_delete=models.CASCADE,
         related_name="aliases",
     )
-    name = models.CharField("alias", max_length=200)
+    name = models.CharField("alias", max_length=200, validators=[validate_visible_text])
     kind = models.CharField(
         "kind", max_length=20, choices=Kind.choices, default=Kind.SYNONYM
     )

@@ -18,14 +18,17 @@ from simple_history.utils import bulk_update_with_history
 
 from terms import review
 from terms.folding import Fold
+from terms.lookalikes import lookalike_key, name_clash
 from terms.validators import (
     MARKDOWN_MAX_LENGTH,
     validate_markdown,
     validate_not_future,
+    validate_visible_text,
 )
 
 from .base import ContentModel
 from .category import Category
+from .fields import DerivedKeyField
 from .links import Citation, SeeAlso
 from .managers import SlugManager
 from .names import Alias, OldSlug
@@ -133,7 +136,15 @@ class Term(ContentModel):
         DRAFT = "draft", "draft"
         PUBLISHED = "published", "published"
 
-    name = models.CharField("name", max_length=200)
+    name = models.CharField("name", max_length=200, validators=[validate_visible_text])
+    # The name as it reads, so that two terms never look alike (terms.lookalikes).
+    name_lookalike = DerivedKeyField(
+        "name as it reads",
+        max_length=600,
+        unique=True,
+        source="name",
+        derive=lookalike_key,
+    )
     slug = models.SlugField("slug", max_length=200, unique=True)
     title = models.CharField(
         "page title",
@@ -216,17 +227,20 @@ class Term(ContentModel):
     head_vector = SearchVectorField("head vector", null=True, editable=False)
 
     objects = SlugManager.from_queryset(TermQuerySet)()
-    history = HistoricalRecords(excluded_fields=["search_vector", "head_vector"])
+    history = HistoricalRecords(
+        excluded_fields=["name_lookalike", "search_vector", "head_vector"]
+    )
 
     class Meta:
         # Alphabetical whatever the case and accents, the same on every database.
         ordering = [Fold("name"), "name", "id"]
         constraints = [
             models.UniqueConstraint(
-                Lower("name"),
-                name="term_name_ci_unique",
-                violation_error_code="duplicate_name",
-                violation_error_message="A term with this name already exists.",
+                Lower("slug"),
+                name="term_slug_ci_unique",
+                violation_error_code="duplicate_slug",
+                violation_error_message="A term with this slug in another case "
+                "exists: slugs are the same whatever their case.",
             ),
         ]
         permissions = [
@@ -247,16 +261,24 @@ class Term(ContentModel):
     def permalink(self) -> str:
         return settings.GLOSSARY_TERM_URL.format(slug=self.slug)
 
+    def clean(self):
+        # name_lookalike is not in any form, so its uniqueness is checked here,
+        # where every full_clean() (admin, API) runs it, and said on "name".
+        others = Term.objects.exclude(pk=self.pk)
+        twin = others.filter(name_lookalike=lookalike_key(self.name)).first()
+        if twin is not None:
+            raise ValidationError({"name": name_clash(self.name, twin.name)})
+
     def validate_constraints(self, exclude=None):
-        # The name's constraint is on Lower("name"), so Django can't tell the
-        # field: say it, so forms and the API show the error on "name".
+        # The slug's constraint is on Lower("slug"), so Django can't tell the
+        # field: say it, so forms and the API show the error on "slug".
         try:
             super().validate_constraints(exclude)
         except ValidationError as error:
             errors = error.update_error_dict({})
             general = errors.pop(NON_FIELD_ERRORS, [])
             for item in general:
-                field = "name" if item.code == "duplicate_name" else NON_FIELD_ERRORS
+                field = "slug" if item.code == "duplicate_slug" else NON_FIELD_ERRORS
                 errors.setdefault(field, []).append(item)
             raise ValidationError(errors) from error
 

@@ -7,6 +7,7 @@ from django.core.management.commands import loaddata
 
 from terms.history import record_versions
 from terms.models.base import is_unchanged
+from terms.models.fields import fill_derived
 
 
 class Command(loaddata.Command):
@@ -19,6 +20,7 @@ class Command(loaddata.Command):
         # Loading a fixture again writes nothing, so no validator changes.
         if obj.object.pk is not None and is_unchanged(obj.object):
             return False
+        fill_derived(obj.object)  # a raw save skips pre_save
         saved = super().save_obj(obj)
         if saved:
             self.written[type(obj.object)].append(obj.object)
