@@ -84,7 +84,7 @@ class Restore:
                     restore.kept.append(row)
                 elif row.pk not in then:
                     restore.removed.append(row)
-            held = {row.natural_key() for row in restore.kept}
+            held = {row.natural_key() for row in restore.kept if type(row) is model}
             existing = set()
             if reference:
                 wanted = {getattr(row, reference) for row in then.values()}
@@ -107,11 +107,6 @@ class Restore:
                         restore.writes.append(row)
         return restore
 
-    def rows(self, model) -> list[models.Model]:
-        """The model's rows the term has once restored, in display order."""
-        rows = [row for row in self.back + self.kept if isinstance(row, model)]
-        return sorted(rows, key=lambda row: (getattr(row, "position", 0), str(row)))
-
     def lines(self) -> list[tuple[str, str, str]]:
         """(kind of row, what it shows, what the restore does with it)."""
         outcomes = [
@@ -129,8 +124,12 @@ class Restore:
 
     @property
     def source_count(self) -> int:
-        citations = self.rows(Citation)
-        return sum(1 for c in citations if c.role == Citation.Role.SOURCE)
+        """How many sources the term cites once restored."""
+        return sum(
+            1
+            for row in self.back + self.kept
+            if isinstance(row, Citation) and row.role == Citation.Role.SOURCE
+        )
 
     @property
     def changes(self) -> bool:

@@ -103,6 +103,11 @@ class CitationInputSerializer(serializers.ModelSerializer):
         fields = ["source", "role", "position", "accessed"]
 
 
+def numbered(citations: list[dict]) -> list[dict]:
+    """Citations numbered in the order given, unless they say a position."""
+    return [{"position": n, **c} for n, c in enumerate(citations, start=1)]
+
+
 class TermWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
     """A term and, when given, the whole of its aliases, citations and links."""
 
@@ -202,9 +207,6 @@ class TermWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
     def replace_lists(self, term, nested) -> dict:
         """The lists given that differ from what the term has: a list sent
         back as it was read writes nothing."""
-        numbered = lambda rows: [  # noqa: E731
-            {"position": n, **row} for n, row in enumerate(rows, start=1)
-        ]
         current = {
             "aliases": [
                 {"name": a.name, "kind": a.kind} for a in term.aliases.order_by("name")
@@ -239,8 +241,8 @@ class TermWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
                 Alias.objects.create(term=term, **alias)
         if "citations" in nested:
             term.citations.all().delete()
-            for n, citation in enumerate(nested["citations"], start=1):
-                Citation.objects.create(term=term, **{"position": n, **citation})
+            for citation in numbered(nested["citations"]):
+                Citation.objects.create(term=term, **citation)
         if "see_also" in nested:
             term.see_also_links.all().delete()
             for n, target in enumerate(nested["see_also"], start=1):
