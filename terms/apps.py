@@ -28,9 +28,11 @@ def restore_sqlite_triggers(sender, using, **kwargs):
     connection = connections[using]
     if connection.vendor != "sqlite":
         return
+    from terms.changes import triggers as change_log
+
     triggers = importlib.import_module("terms.migrations.0003_database_triggers")
     with connection.cursor() as cursor:
-        for statement in triggers.SQLITE_FORWARD:
+        for statement in [*triggers.SQLITE_FORWARD, *change_log.create("sqlite")]:
             cursor.execute(statement)
 
 

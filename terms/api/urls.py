@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import sync, views
 
 app_name = "api"
 
@@ -13,5 +13,6 @@ router.register("categories", views.CategoryViewSet, basename="category")
 urlpatterns = [
     path("index/", views.IndexView.as_view(), name="index"),
     path("autocomplete/", views.AutocompleteView.as_view(), name="autocomplete"),
+    path("sync/", sync.SyncView.as_view(), name="sync"),
     *router.urls,
 ]

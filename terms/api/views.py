@@ -1,6 +1,5 @@
 from collections import defaultdict
 
-from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, viewsets
@@ -8,7 +7,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from terms import letters, rights
-from terms.models import Category, Citation, OldSlug, Source, Term
+from terms.models import Category, OldSlug, Source, Term
 from terms.search import suggest
 
 from . import schema
@@ -149,15 +148,7 @@ class SourceViewSet(
         return SourceSerializer(source, context=self.get_serializer_context()).data
 
     def get_queryset(self):
-        citing = Citation.objects.filter(
-            term__in=Term.objects.visible_to(self.request.user)
-        )
-        return Source.objects.prefetch_related(
-            Prefetch(
-                "citations",
-                queryset=citing.select_related("term").order_by("term__name", "role"),
-            )
-        )
+        return Source.objects.with_citing(Term.objects.visible_to(self.request.user))
 
 
 @extend_schema_view(**schema.reads("categories", "One category", CategorySerializer))
@@ -169,10 +160,7 @@ class CategoryViewSet(FieldSelectionMixin, ReadMixin, viewsets.ReadOnlyModelView
     lookup_value_regex = "[-a-zA-Z0-9_]+"
 
     def get_queryset(self):
-        published = Q(terms__status=Term.Status.PUBLISHED)
-        return Category.objects.annotate(
-            term_count=Count("terms", filter=published)
-        ).order_by("name")  # an aggregate drops Meta.ordering
+        return Category.objects.with_term_counts()
 
 
 class IndexView(ReadMixin, generics.GenericAPIView):

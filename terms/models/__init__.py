@@ -1,3 +1,5 @@
+from terms.changes.models import Change
+
 from .category import Category
 from .content_version import ContentVersion
 from .links import Citation, SeeAlso
@@ -8,6 +10,7 @@ from .term import Term, TermQuerySet
 __all__ = [
     "Alias",
     "Category",
+    "Change",
     "Citation",
     "ContentVersion",
     "OldSlug",

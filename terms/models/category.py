@@ -7,6 +7,14 @@ from .base import ContentModel
 from .managers import SlugManager
 
 
+class CategoryManager(SlugManager):
+    def with_term_counts(self):
+        """Categories with `term_count`, their number of published terms."""
+        published = models.Q(terms__status="published")
+        counted = self.annotate(term_count=models.Count("terms", filter=published))
+        return counted.order_by("name")  # an aggregate drops Meta.ordering
+
+
 class Category(ContentModel):
     name = models.CharField(
         "name", max_length=100, unique=True, validators=[validate_visible_text]
@@ -14,7 +22,7 @@ class Category(ContentModel):
     slug = models.SlugField("slug", max_length=100, unique=True)
     description = models.TextField("description", blank=True)
 
-    objects = SlugManager()
+    objects = CategoryManager()
     history = HistoricalRecords()
 
     class Meta:

@@ -12,6 +12,19 @@ class SourceManager(models.Manager):
     def get_by_natural_key(self, key):
         return self.get(key=key)
 
+    def with_citing(self, terms):
+        """Sources with the citations of `terms` (those a reader may see),
+        each with its term, in the order a source lists them."""
+        from .links import Citation
+
+        citing = Citation.objects.filter(term__in=terms)
+        return self.prefetch_related(
+            models.Prefetch(
+                "citations",
+                queryset=citing.select_related("term").order_by("term__name", "role"),
+            )
+        )
+
 
 class Source(ContentModel):
     class Kind(models.TextChoices):

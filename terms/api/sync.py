@@ -1,0 +1,107 @@
+"""GET /api/v1/sync/: the change feed (terms/changes/feed.py) as JSON, each
+upsert with the document the resource's own endpoint serves anonymously."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from terms.changes import feed
+from terms.changes.models import Change
+
+from . import schema
+from .caching import ConditionalGetMixin
+from .params import StrictQueryParametersMixin
+from .serializers import CategorySerializer, SourceSerializer, TermDetailSerializer
+
+DOCUMENTS = {
+    Change.Kind.TERM: TermDetailSerializer,
+    Change.Kind.SOURCE: SourceSerializer,
+    Change.Kind.CATEGORY: CategorySerializer,
+}
+
+
+class SyncQuery(serializers.Serializer):
+    cursor = serializers.CharField(
+        required=False,
+        max_length=200,
+        help_text="The `next_cursor` of the previous page; none to start.",
+    )
+    limit = serializers.IntegerField(
+        min_value=1, max_value=500, default=100, help_text="Entries per page (1–500)."
+    )
+
+    def validate_cursor(self, value):
+        try:
+            return feed.Cursor.decode(value)
+        except feed.BadCursor as error:
+            raise serializers.ValidationError(str(error)) from error
+
+
+class SyncEntrySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Change.Kind.choices)
+    key = serializers.CharField(
+        help_text="A term's or category's slug, a source's key."
+    )
+    deleted = serializers.BooleanField(
+        help_text="A tombstone: the resource is gone (deleted, unpublished or "
+        "renamed); drop it."
+    )
+    renamed_to = serializers.CharField(
+        required=False, help_text="On a rename's tombstone: the new key."
+    )
+    document = serializers.JSONField(
+        required=False,
+        help_text="On an upsert: the document the resource's endpoint serves.",
+    )
+
+
+class SyncPageSerializer(serializers.Serializer):
+    results = SyncEntrySerializer(many=True)
+    next_cursor = serializers.CharField(help_text="Send it back for what follows.")
+    has_more = serializers.BooleanField(
+        help_text="False once caught up: poll later with next_cursor."
+    )
+
+
+class SyncView(
+    ConditionalGetMixin, StrictQueryParametersMixin, generics.GenericAPIView
+):
+    """Every published document, then what changed: upserts and tombstones."""
+
+    pagination_class = None
+    serializer_class = SyncPageSerializer
+    query_parameters = ("cursor", "limit")
+
+    @extend_schema(
+        summary="Sync: every document once, then the changes since",
+        parameters=[SyncQuery],
+        responses={200: SyncPageSerializer, 400: schema.VALIDATION_ERROR},
+    )
+    def get(self, request):
+        query = SyncQuery(data=request.query_params)
+        if not query.is_valid():
+            raise ValidationError(query.errors)
+        try:
+            page = feed.read(
+                query.validated_data.get("cursor"), query.validated_data["limit"]
+            )
+        except feed.BadCursor as error:
+            raise ValidationError({"cursor": [str(error)]}) from error
+        return Response(
+            {
+                "results": [self.entry(entry) for entry in page.entries],
+                "next_cursor": page.next_cursor.encode(),
+                "has_more": page.has_more,
+            }
+        )
+
+    def entry(self, entry: dict) -> dict:
+        resource = entry.pop("resource")
+        if resource is not None:
+            # The feed's querysets show what the public sees, whoever asks.
+            serializer = DOCUMENTS[entry["kind"]](
+                resource, context=self.get_serializer_context()
+            )
+            entry["document"] = serializer.data
+        return entry

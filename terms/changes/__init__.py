@@ -1,0 +1,1 @@
+"""The change log: which public resources each committed write changed."""

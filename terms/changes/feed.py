@@ -1,0 +1,133 @@
+"""The sync feed: every public document once, then what changed since.
+
+A client starts without a cursor and pages through the published terms,
+then the sources, then the categories (the snapshot). The last page's
+cursor points at the change log as it was when the snapshot began; from
+there each page lists the resources changed since, in the order of their
+last change: an upsert with the resource's current document, or a
+tombstone (its key, and the new key of a rename). Applying every page in
+order leaves the client with exactly the public glossary. A change made
+during the snapshot is listed again after it: upserts are idempotent.
+"""
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+
+from django.db.models import Max
+
+from terms.models import Category, Source, Term
+
+from .models import Change
+
+KINDS = [Change.Kind.TERM, Change.Kind.SOURCE, Change.Kind.CATEGORY]
+
+
+class BadCursor(ValueError):
+    """The cursor is not one this feed gave out."""
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a client is: in the snapshot of the log at `seq` (at `kind`,
+    after id `after`), or past it (kind None): changes after `seq`."""
+
+    seq: int
+    kind: str | None = None
+    after: int = 0
+
+    def encode(self) -> str:
+        data = [self.seq] if self.kind is None else [self.seq, self.kind, self.after]
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode()
+
+    @classmethod
+    def decode(cls, text: str) -> "Cursor":
+        try:
+            data = json.loads(base64.urlsafe_b64decode(text.encode()))
+        except (binascii.Error, UnicodeError, ValueError) as error:
+            raise BadCursor("Not a cursor of this feed.") from error
+        ints = isinstance(data, list) and all(
+            type(value) is int and value >= 0 for value in data[:1] + data[2:]
+        )
+        if ints and len(data) == 1:
+            return cls(data[0])
+        if ints and len(data) == 3 and data[1] in KINDS:
+            return cls(data[0], data[1], data[2])
+        raise BadCursor("Not a cursor of this feed.")
+
+
+def head() -> int:
+    return Change.objects.aggregate(head=Max("seq"))["head"] or 0
+
+
+@dataclass
+class Page:
+    entries: list[dict]  # {"kind", "key", "deleted", "renamed_to", "resource"}
+    next_cursor: Cursor
+    has_more: bool
+
+
+def public(kind: str):
+    """Each kind's public rows, with what their documents show, and the
+    field its key is."""
+    published = Term.objects.published()
+    return {
+        Change.Kind.TERM: (published.with_related(), "slug"),
+        Change.Kind.SOURCE: (Source.objects.with_citing(published), "key"),
+        Change.Kind.CATEGORY: (Category.objects.with_term_counts(), "slug"),
+    }[kind]
+
+
+def read(cursor: Cursor | None, limit: int) -> Page:
+    """A page of the feed after `cursor`; resources come as model instances
+    (None for a tombstone) for the API to render."""
+    if cursor is None:
+        cursor = Cursor(head(), KINDS[0], 0)
+    if cursor.kind is not None:
+        return snapshot(cursor, limit)
+    if cursor.seq > head():
+        raise BadCursor("This cursor is ahead of the feed.")
+    return changes(cursor, limit)
+
+
+def snapshot(cursor: Cursor, limit: int) -> Page:
+    kind = cursor.kind
+    rows, key = public(kind)
+    batch = list(rows.filter(pk__gt=cursor.after).order_by("pk")[: limit + 1])
+    entries = [
+        {"kind": kind, "key": getattr(r, key), "deleted": False, "resource": r}
+        for r in batch[:limit]
+    ]
+    if len(batch) > limit:
+        return Page(entries, Cursor(cursor.seq, kind, batch[limit - 1].pk), True)
+    following = KINDS.index(kind) + 1
+    if following < len(KINDS):
+        return Page(entries, Cursor(cursor.seq, KINDS[following], 0), True)
+    return Page(entries, Cursor(cursor.seq), False)
+
+
+def changes(cursor: Cursor, limit: int) -> Page:
+    # Up to `limit` log rows; a resource changed several times among them is
+    # listed once, at its last change, with its document as it is now.
+    rows = list(Change.objects.filter(seq__gt=cursor.seq).order_by("seq")[: limit + 1])
+    more, rows = len(rows) > limit, rows[:limit]
+    last = {}
+    for row in rows:
+        last.pop((row.kind, row.key), None)
+        last[(row.kind, row.key)] = row
+    current = {}
+    for kind in KINDS:
+        keys = [key for k, key in last if k == kind]
+        queryset, field = public(kind)
+        for resource in queryset.filter(**{f"{field}__in": keys}):
+            current[(kind, getattr(resource, field))] = resource
+    entries = []
+    for (kind, key), row in last.items():
+        resource = None if row.deleted else current.get((kind, key))
+        entry = {"kind": kind, "key": key, "deleted": resource is None}
+        if row.deleted and row.renamed_to:
+            entry["renamed_to"] = row.renamed_to
+        entries.append(entry | {"resource": resource})
+    next_seq = rows[-1].seq if rows else cursor.seq
+    return Page(entries, Cursor(next_seq), more)
