@@ -25,6 +25,13 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
 
 
+def env_count(name: str, default: int) -> int:
+    value = os.environ.get(name, "") or str(default)
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name} must be 0 or more, not {value!r}.")
+    return int(value)
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     items = os.environ.get(name, default).split(",")
     return [item.strip() for item in items if item.strip()]
@@ -225,17 +232,19 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_CLASSES": [
         "terms.api.throttling.AnonymousReadThrottle",
+        "terms.api.throttling.UserReadThrottle",
         "terms.api.throttling.WriteThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anonymous_read": os.environ.get("GLOSSARY_THROTTLE_ANON_READS", "300/minute"),
+        "user_read": os.environ.get("GLOSSARY_THROTTLE_USER_READS", "1200/minute"),
         "write": os.environ.get("GLOSSARY_THROTTLE_WRITES", "60/minute"),
     },
-    "NUM_PROXIES": (
-        int(os.environ["DJANGO_NUM_PROXIES"])
-        if os.environ.get("DJANGO_NUM_PROXIES")
-        else None
-    ),
+    # The proxies in front of the app that add to X-Forwarded-For: the rate
+    # limits take a client's address from that header only this many entries
+    # from its end. 0 (the default) uses the connecting address alone, which a
+    # client cannot forge; DRF's own default (None) trusts the whole header.
+    "NUM_PROXIES": env_count("DJANGO_NUM_PROXIES", 0),
     "DEFAULT_PERMISSION_CLASSES": [
         "terms.api.permissions.ReadOrModelPermissions",
     ],

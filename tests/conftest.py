@@ -1,5 +1,9 @@
 import itertools
+import os
+import runpy
 from datetime import date
+from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -8,6 +12,7 @@ from rest_framework.test import APIClient
 from terms.models import Category, Citation, SeeAlso, Source, Term
 
 _counter = itertools.count(1)
+SETTINGS_FILE = Path(__file__).resolve().parents[1] / "glossary_api" / "settings.py"
 
 
 @pytest.fixture
@@ -154,3 +159,15 @@ def fresh_caches():
 def fast_password_hashing(settings):
     """Real hashers are slow on purpose; tests check behaviour, not strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def environment_settings():
+    """The settings module's values as it computes them from exactly this
+    environment, for a test to apply the ones it is about."""
+
+    def evaluate(**env: str) -> dict:
+        with mock.patch.dict(os.environ, env, clear=True):
+            return runpy.run_path(str(SETTINGS_FILE))
+
+    return evaluate

@@ -59,6 +59,32 @@ def test_check_deploy_fails_without_the_https_settings():
     assert "security.W004" in result.stderr
 
 
+def test_forged_forwarded_for_does_not_lift_the_rate_limit_in_production(
+    api, db, settings, environment_settings
+):
+    """Behind the proxy the documented environment describes, a client that
+    sends its own X-Forwarded-For is still counted by the address the proxy
+    saw: 400 reads from one client meet the 300/minute limit, and another
+    client behind the same proxy is not limited with it."""
+    production = environment_settings(**readme_production_env())
+    settings.REST_FRAMEWORK = production["REST_FRAMEWORK"]
+
+    def via_proxy(client_address, forged=""):
+        return api.get(
+            "/api/v1/index/",
+            REMOTE_ADDR="10.0.0.2",  # the proxy, which appends what it saw
+            HTTP_X_FORWARDED_FOR=f"{forged}{client_address}",
+        ).status_code
+
+    codes = [
+        via_proxy("203.0.113.9", forged=f"198.51.{n // 256}.{n % 256}, ")
+        for n in range(400)
+    ]
+    assert codes.count(200) == 300
+    assert codes[300:] == [429] * 100
+    assert via_proxy("203.0.113.10") == 200
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],

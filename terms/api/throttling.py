@@ -1,5 +1,9 @@
-"""Rate limits: anonymous reads per client address, writes per user,
-counted per fixed window.
+"""Rate limits: anonymous reads per client address, signed-in reads and
+writes per user, counted per fixed window.
+
+A client's address is the connecting one unless NUM_PROXIES (from
+DJANGO_NUM_PROXIES) says how many proxies in front of the app add to
+X-Forwarded-For; a client cannot shed its count by sending that header.
 
 The counters live in the default cache; with several app processes it must
 be a shared one (REDIS_URL) or each process counts on its own. Rates are
@@ -52,6 +56,20 @@ class AnonymousReadThrottle(
     FixedWindowMixin, SettingsRateMixin, throttling.AnonRateThrottle
 ):
     scope = "anonymous_read"
+
+
+class UserReadThrottle(
+    FixedWindowMixin, SettingsRateMixin, throttling.UserRateThrottle
+):
+    """Reads by a signed-in user (a token or a session), per user: anonymous
+    readers have AnonymousReadThrottle."""
+
+    scope = "user_read"
+
+    def get_cache_key(self, request, view):
+        if request.method not in SAFE_METHODS or not request.user.is_authenticated:
+            return None
+        return super().get_cache_key(request, view)
 
 
 class WriteThrottle(FixedWindowMixin, SettingsRateMixin, throttling.UserRateThrottle):
