@@ -249,6 +249,7 @@ REST_FRAMEWORK = {
         "terms.api.permissions.ReadOrModelPermissions",
     ],
     "DEFAULT_PARSER_CLASSES": ["terms.api.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "terms.api.negotiation.ContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "terms.api.pagination.PageNumberPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -1,6 +1,6 @@
 """JSON error pages under /api/, where a front-end expects JSON, not HTML."""
 
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import DisallowedHost, RequestDataTooBig
 from django.http import JsonResponse
 from django.views import defaults
 
@@ -10,6 +10,11 @@ def bad_request(request, exception):
         if isinstance(exception, RequestDataTooBig):
             return JsonResponse(
                 {"detail": "The request body is too large."}, status=413
+            )
+        if isinstance(exception, DisallowedHost):
+            return JsonResponse(
+                {"detail": "The Host header names a host this site does not serve."},
+                status=400,
             )
         return JsonResponse({"detail": "Bad request."}, status=400)
     return defaults.bad_request(request, exception)
