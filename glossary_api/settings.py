@@ -74,6 +74,8 @@ MIDDLEWARE = [
     # Repeat anonymous reads of the API are answered here (terms/api/replay.py),
     # inside CORS and the security headers, before everything else.
     "terms.api.replay.ReplayMiddleware",
+    # A view that cannot reach the database answers 503, not 500.
+    "terms.api.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -109,6 +111,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer: a 503 within seconds
+    # (terms/api/unavailable.py), not a worker stuck until gunicorn kills it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers take the write lock when their transaction begins, so they queue
     # (up to `timeout` seconds) instead of failing when one upgrades a read;
@@ -169,24 +175,26 @@ GLOSSARY_REVIEW_DUE_SOON_DAYS = int(
 GLOSSARY_REQUIRE_IF_MATCH = env_bool("GLOSSARY_REQUIRE_IF_MATCH")
 
 # Throttle counters live in this cache: several app processes need a shared
-# one (Redis) for the limits to hold across them.
+# one (Redis) for the limits to hold across them. While Redis is unreachable
+# the site serves without it and rate limits are not enforced (terms/cache.py);
+# a Redis that takes over a second to connect or answer counts as unreachable.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHE_BACKENDS = "django.core.cache.backends"
+redis_cache = {
+    "BACKEND": "terms.cache.RedisCache",
+    "LOCATION": REDIS_URL,
+    "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+}
 CACHES = {
     "default": (
-        {"BACKEND": f"{CACHE_BACKENDS}.redis.RedisCache", "LOCATION": REDIS_URL}
+        redis_cache
         if REDIS_URL
         else {"BACKEND": f"{CACHE_BACKENDS}.locmem.LocMemCache"}
     ),
     # Rendered read responses, keyed by their ETag (terms/api/caching.py):
     # shared through Redis when there is one, else each process keeps its own.
     "responses": (
-        {
-            "BACKEND": f"{CACHE_BACKENDS}.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "responses",
-            "TIMEOUT": 600,
-        }
+        redis_cache | {"KEY_PREFIX": "responses", "TIMEOUT": 600}
         if REDIS_URL
         else {
             "BACKEND": f"{CACHE_BACKENDS}.locmem.LocMemCache",

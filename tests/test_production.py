@@ -1,6 +1,7 @@
 """The production set-up the README documents: check --deploy, gunicorn,
 static files served by the app, one log line per request, /healthz."""
 
+import json
 import os
 import re
 import socket
@@ -104,19 +105,25 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def get(url) -> tuple[int, bytes]:
+def get(url, **headers) -> tuple[int, bytes]:
+    status, _, body = fetch(url, **headers)
+    return status, body
+
+
+def fetch(url, **headers) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers=headers)
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.read()
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
-        return error.code, error.read()
+        return error.code, dict(error.headers), error.read()
 
 
 @pytest.fixture
 def gunicorn(tmp_path):
     """The production server on a free loopback port, on its own database."""
 
-    def start(database_url: str, migrate: bool = True):
+    def start(database_url: str, migrate: bool = True, **extra_env: str):
         port = free_port()
         env = clean_env(
             DJANGO_SECRET_KEY="test-secret-key-for-a-production-like-run-0123456789",
@@ -125,6 +132,7 @@ def gunicorn(tmp_path):
             HOST="127.0.0.1",
             PORT=str(port),
             WEB_CONCURRENCY="1",
+            **extra_env,
         )
         if migrate:
             subprocess.run(
@@ -178,3 +186,36 @@ def test_healthz_is_503_when_the_database_is_unreachable(gunicorn):
     status, body = get(f"{base}/healthz")
     assert status == 503
     assert b'"database": "unreachable"' in body
+
+
+def test_the_api_answers_503_with_retry_after_when_the_database_is_unreachable(
+    gunicorn,
+):
+    base, _ = gunicorn("postgres://nobody@127.0.0.1:9/nowhere", migrate=False)
+    for path in ("/api/v1/index/", "/api/v1/terms/ai-alignment/"):
+        status, headers, body = fetch(base + path)
+        assert status == 503, body
+        assert int(headers["Retry-After"]) > 0
+        assert headers["Content-Type"] == "application/json"
+        assert "database" in json.loads(body)["detail"].lower()
+
+
+def test_the_api_serves_and_healthz_says_degraded_while_redis_is_unreachable(
+    gunicorn, tmp_path
+):
+    base, log = gunicorn(
+        f"sqlite:///{tmp_path / 'prod.sqlite3'}", REDIS_URL="redis://127.0.0.1:1/0"
+    )
+    assert [get(f"{base}/api/v1/index/")[0] for _ in range(3)] == [200] * 3
+    status, body = get(f"{base}/healthz")
+    assert status == 200
+    assert json.loads(body) == {
+        "status": "degraded",
+        "database": "ok",
+        "cache": "unreachable",
+    }
+    time.sleep(0.5)
+    log.seek(0)
+    text = log.read()
+    assert "Traceback" not in text
+    assert text.count("rate limits are not enforced") == 1

@@ -47,6 +47,7 @@ from rest_framework.settings import api_settings
 from terms.models import ContentVersion
 
 from .negotiation import negotiated
+from .unavailable import UNAVAILABLE
 
 # Only the content API's reads are filed (not its schema or docs pages);
 # other paths pass straight through.
@@ -160,7 +161,11 @@ class ReplayMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not replayable(request) or (key := replay_key(request)) is None:
+        try:
+            key = replay_key(request) if replayable(request) else None
+        except UNAVAILABLE:  # the view will answer 503 (terms/api/unavailable.py)
+            key = None
+        if key is None:
             return self.get_response(request)
         filed = response_cache().get(key)
         if filed is not None:
