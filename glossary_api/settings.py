@@ -282,11 +282,26 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"one_line": {"()": "glossary_api.logs.OneLineFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "console_one_line": {
+            "class": "logging.StreamHandler",
+            "formatter": "one_line",
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # gunicorn's access log has one line per request; Django adds lines only
-    # for server errors.
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        # gunicorn's access log has one line per request; Django adds lines
+        # only for server errors.
+        "django.request": {"level": "ERROR"},
+        # A Host header outside DJANGO_ALLOWED_HOSTS (a 400): one line naming
+        # the host, not a traceback, as any client can send one per request.
+        "django.security.DisallowedHost": {
+            "handlers": ["console_one_line"],
+            "propagate": False,
+        },
+    },
 }
 
 # HTTPS in production. The values for `check --deploy` to pass are in the

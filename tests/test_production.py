@@ -219,3 +219,21 @@ def test_the_api_serves_and_healthz_says_degraded_while_redis_is_unreachable(
     text = log.read()
     assert "Traceback" not in text
     assert text.count("rate limits are not enforced") == 1
+
+
+def test_a_bad_host_is_a_json_400_and_one_log_line_without_a_traceback(
+    gunicorn, tmp_path
+):
+    base, log = gunicorn(f"sqlite:///{tmp_path / 'prod.sqlite3'}")
+    for _ in range(3):
+        status, headers, body = fetch(f"{base}/api/v1/index/", Host="attacker.example")
+        assert status == 400
+        assert headers["Content-Type"] == "application/json"
+        assert "host" in json.loads(body)["detail"].lower()
+    time.sleep(0.5)
+    log.seek(0)
+    lines = log.read().splitlines()
+    assert not [line for line in lines if "Traceback" in line]
+    # Per request: gunicorn's access line and Django's one line naming the host.
+    assert len([line for line in lines if "attacker.example" in line]) == 3
+    assert len([line for line in lines if '"GET /api/v1/index/' in line]) == 3
