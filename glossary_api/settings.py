@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Addresses over 4096 characters: a JSON 414 (terms/api/limits.py).
+    "terms.api.limits.AddressLengthMiddleware",
     # Repeat anonymous reads of the API are answered here (terms/api/replay.py),
     # inside CORS and the security headers, before everything else.
     "terms.api.replay.ReplayMiddleware",

@@ -4,6 +4,7 @@ static files served by the app, one log line per request, /healthz."""
 import json
 import os
 import re
+import runpy
 import socket
 import subprocess
 import sys
@@ -237,3 +238,18 @@ def test_a_bad_host_is_a_json_400_and_one_log_line_without_a_traceback(
     # Per request: gunicorn's access line and Django's one line naming the host.
     assert len([line for line in lines if "attacker.example" in line]) == 3
     assert len([line for line in lines if '"GET /api/v1/index/' in line]) == 3
+
+
+def test_gunicorn_lets_the_longest_request_line_it_can_through_to_the_app():
+    config = runpy.run_path(str(ROOT / "glossary_api" / "gunicorn.py"))
+    assert config["limit_request_line"] == 8190  # gunicorn's maximum
+
+
+def test_a_long_address_is_a_json_414_from_the_app_not_gunicorn_s_page(
+    gunicorn, tmp_path
+):
+    base, _ = gunicorn(f"sqlite:///{tmp_path / 'prod.sqlite3'}")
+    status, headers, body = fetch(f"{base}/api/v1/terms/?search={'x' * 6000}")
+    assert status == 414
+    assert headers["Content-Type"] == "application/json"
+    assert "4096" in json.loads(body)["detail"]

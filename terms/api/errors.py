@@ -1,8 +1,18 @@
 """JSON error pages under /api/, where a front-end expects JSON, not HTML."""
 
 from django.core.exceptions import DisallowedHost, RequestDataTooBig
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views import defaults
+
+
+def error_response(request, status: int, detail: str, headers=None) -> HttpResponse:
+    """An error answered before any view (or instead of one): JSON under
+    /api/, plain text elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": detail}, status=status, headers=headers)
+    return HttpResponse(
+        detail, status=status, headers=headers, content_type="text/plain; charset=utf-8"
+    )
 
 
 def bad_request(request, exception):

@@ -12,9 +12,11 @@ the view (terms/api/replay.py).
 """
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 
 from terms.outages import Outage
+
+from .errors import error_response
 
 UNAVAILABLE = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 10
@@ -25,11 +27,7 @@ outage = Outage("The database", "answering 503 Service Unavailable")
 
 def database_unavailable(request) -> HttpResponse:
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": DETAIL}, status=503, headers=headers)
-    return HttpResponse(
-        DETAIL, status=503, headers=headers, content_type="text/plain; charset=utf-8"
-    )
+    return error_response(request, 503, DETAIL, headers)
 
 
 class DatabaseUnavailableMiddleware:
