@@ -14,6 +14,10 @@ threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # Behind a proxy: trust its X-Forwarded-* headers (comma-separated addresses).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn's maximum (its default is 4094): longer addresses reach the app,
+# which answers those over its own limit with a JSON 414 (terms/api/limits.py)
+# rather than gunicorn's HTML page.
+limit_request_line = 8190
 accesslog = "-"
 access_log_format = (
     '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" request_id=%({x-request-id}i)s'

@@ -25,6 +25,13 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
 
 
+def env_count(name: str, default: int) -> int:
+    value = os.environ.get(name, "") or str(default)
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name} must be 0 or more, not {value!r}.")
+    return int(value)
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     items = os.environ.get(name, default).split(",")
     return [item.strip() for item in items if item.strip()]
@@ -64,9 +71,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Addresses over 4096 characters: a JSON 414 (terms/api/limits.py).
+    "terms.api.limits.AddressLengthMiddleware",
     # Repeat anonymous reads of the API are answered here (terms/api/replay.py),
     # inside CORS and the security headers, before everything else.
     "terms.api.replay.ReplayMiddleware",
+    # A view that cannot reach the database answers 503, not 500.
+    "terms.api.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -102,6 +113,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer: a 503 within seconds
+    # (terms/api/unavailable.py), not a worker stuck until gunicorn kills it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers take the write lock when their transaction begins, so they queue
     # (up to `timeout` seconds) instead of failing when one upgrades a read;
@@ -162,24 +177,26 @@ GLOSSARY_REVIEW_DUE_SOON_DAYS = int(
 GLOSSARY_REQUIRE_IF_MATCH = env_bool("GLOSSARY_REQUIRE_IF_MATCH")
 
 # Throttle counters live in this cache: several app processes need a shared
-# one (Redis) for the limits to hold across them.
+# one (Redis) for the limits to hold across them. While Redis is unreachable
+# the site serves without it and rate limits are not enforced (terms/cache.py);
+# a Redis that takes over a second to connect or answer counts as unreachable.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHE_BACKENDS = "django.core.cache.backends"
+redis_cache = {
+    "BACKEND": "terms.cache.RedisCache",
+    "LOCATION": REDIS_URL,
+    "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+}
 CACHES = {
     "default": (
-        {"BACKEND": f"{CACHE_BACKENDS}.redis.RedisCache", "LOCATION": REDIS_URL}
+        redis_cache
         if REDIS_URL
         else {"BACKEND": f"{CACHE_BACKENDS}.locmem.LocMemCache"}
     ),
     # Rendered read responses, keyed by their ETag (terms/api/caching.py):
     # shared through Redis when there is one, else each process keeps its own.
     "responses": (
-        {
-            "BACKEND": f"{CACHE_BACKENDS}.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "responses",
-            "TIMEOUT": 600,
-        }
+        redis_cache | {"KEY_PREFIX": "responses", "TIMEOUT": 600}
         if REDIS_URL
         else {
             "BACKEND": f"{CACHE_BACKENDS}.locmem.LocMemCache",
@@ -225,21 +242,24 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_CLASSES": [
         "terms.api.throttling.AnonymousReadThrottle",
+        "terms.api.throttling.UserReadThrottle",
         "terms.api.throttling.WriteThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anonymous_read": os.environ.get("GLOSSARY_THROTTLE_ANON_READS", "300/minute"),
+        "user_read": os.environ.get("GLOSSARY_THROTTLE_USER_READS", "1200/minute"),
         "write": os.environ.get("GLOSSARY_THROTTLE_WRITES", "60/minute"),
     },
-    "NUM_PROXIES": (
-        int(os.environ["DJANGO_NUM_PROXIES"])
-        if os.environ.get("DJANGO_NUM_PROXIES")
-        else None
-    ),
+    # The proxies in front of the app that add to X-Forwarded-For: the rate
+    # limits take a client's address from that header only this many entries
+    # from its end. 0 (the default) uses the connecting address alone, which a
+    # client cannot forge; DRF's own default (None) trusts the whole header.
+    "NUM_PROXIES": env_count("DJANGO_NUM_PROXIES", 0),
     "DEFAULT_PERMISSION_CLASSES": [
         "terms.api.permissions.ReadOrModelPermissions",
     ],
     "DEFAULT_PARSER_CLASSES": ["terms.api.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "terms.api.negotiation.ContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "terms.api.pagination.PageNumberPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -264,11 +284,26 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"one_line": {"()": "glossary_api.logs.OneLineFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "console_one_line": {
+            "class": "logging.StreamHandler",
+            "formatter": "one_line",
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # gunicorn's access log has one line per request; Django adds lines only
-    # for server errors.
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        # gunicorn's access log has one line per request; Django adds lines
+        # only for server errors.
+        "django.request": {"level": "ERROR"},
+        # A Host header outside DJANGO_ALLOWED_HOSTS (a 400): one line naming
+        # the host, not a traceback, as any client can send one per request.
+        "django.security.DisallowedHost": {
+            "handlers": ["console_one_line"],
+            "propagate": False,
+        },
+    },
 }
 
 # HTTPS in production. The values for `check --deploy` to pass are in the

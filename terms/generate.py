@@ -12,13 +12,21 @@ minutes.
 
 Dates are drawn before `LATEST_DATE`, a fixed day, so the content does not
 depend on the day it is made (nor is any date in the future).
+
+Generated content can be told from a real glossary, so that replacing it
+never deletes one by mistake (`foreign_content()`): every source's key
+starts with `SOURCE_KEY_PREFIX`, every term cites only such sources, and
+the categories are the generator's own (name, slug and description).
 """
 
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import reduce
+from operator import or_
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
@@ -33,6 +41,10 @@ def _words(text: str) -> list[str]:
 
 LATEST_DATE = date(2025, 12, 31)
 BATCH_SIZE = 1000
+# Every generated source's key starts with this: the generator's mark.
+SOURCE_KEY_PREFIX = "synthetic-"
+# How many of each kind a refusal names.
+EXAMPLES = 3
 
 CATEGORIES = [
     ("Alignment", "alignment", "Steering models towards their users' goals."),
@@ -190,27 +202,78 @@ class Generated:
     categories: int = 0
 
 
+class NotGenerated(ValueError):
+    """The database holds content the generator did not make."""
+
+
 def clear():
     """Delete every term, source and category (and what hangs off them)."""
     for model in (SeeAlso, Citation, Alias, OldSlug, Term, Source, Category):
         model.objects.all().delete()
 
 
+def foreign_content() -> list[tuple[int, str, list[str]]]:
+    """What the generator did not make: (how many, of what, a few names)."""
+    sources = Source.objects.exclude(key__startswith=SOURCE_KEY_PREFIX)
+    # A generated term cites two sources or more, all of them generated.
+    terms = Term.objects.filter(
+        Q(citations__isnull=True) | Q(citations__source__in=sources)
+    ).distinct()
+    own = reduce(
+        or_,
+        (Q(name=name, slug=slug, description=text) for name, slug, text in CATEGORIES),
+    )
+    categories = Category.objects.exclude(own)
+    found = []
+    for rows, field, one, many in (
+        (terms, "name", "term", "terms"),
+        (sources, "key", "source", "sources"),
+        (categories, "name", "category", "categories"),
+    ):
+        if count := rows.count():
+            names = rows.order_by(field).values_list(field, flat=True)[:EXAMPLES]
+            found.append((count, one if count == 1 else many, list(names)))
+    return found
+
+
+def describe(found: list[tuple[int, str, list[str]]]) -> str:
+    """'19 terms (AI alignment, …), 31 sources (…)'."""
+    return ", ".join(
+        f"{count} {kind} ({', '.join(names)}{', …' if count > len(names) else ''})"
+        for count, kind, names in found
+    )
+
+
 def generate(
-    terms: int, seed: int, *, replace: bool = False, batch_size: int = BATCH_SIZE
+    terms: int,
+    seed: int,
+    *,
+    replace: bool = False,
+    force: bool = False,
+    batch_size: int = BATCH_SIZE,
 ) -> Generated:
     """Fill the glossary with `terms` synthetic terms made from `seed`.
 
     The glossary must be empty, or `replace` says to clear it first (in the
-    same transaction, so a failure leaves the old content in place).
+    same transaction, so a failure leaves the old content in place). Only
+    content the generator made is replaced, unless `force` says any may be.
     """
     if terms < 1:
         raise ValueError("Generate at least one term.")
     with transaction.atomic():
         if replace:
+            if not force and (found := foreign_content()):
+                raise NotGenerated(
+                    f"The database holds content generate_glossary did not "
+                    f"make: {describe(found)}."
+                )
             clear()
-        elif Term.objects.exists() or Source.objects.exists():
-            raise ValueError("The glossary already has terms or sources.")
+        elif (
+            Term.objects.exists()
+            or Source.objects.exists()
+            or Category.objects.exists()
+        ):
+            raise ValueError("The glossary already has terms, sources or categories.")
         result = _Maker(random.Random(seed), terms).save(batch_size)
     _tidy()
     return result
@@ -459,7 +522,7 @@ class _Maker:
             url = f"https://doi.org/{identifier}"
         else:
             url = f"https://www.{slugify(publisher)}.org/publications/{i + 1}"
-        key = slugify(f"{surname}{year}{title.split()[0]}")
+        key = SOURCE_KEY_PREFIX + slugify(f"{surname}{year}{title.split()[0]}")
         if key in self.keys:
             key = f"{key}-{i + 1}"
         self.keys.add(key)

@@ -1,5 +1,9 @@
 import itertools
+import os
+import runpy
 from datetime import date
+from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -8,6 +12,7 @@ from rest_framework.test import APIClient
 from terms.models import Category, Citation, SeeAlso, Source, Term
 
 _counter = itertools.count(1)
+SETTINGS_FILE = Path(__file__).resolve().parents[1] / "glossary_api" / "settings.py"
 
 
 @pytest.fixture
@@ -139,18 +144,34 @@ def pytest_report_header(config):
 @pytest.fixture(autouse=True)
 def fresh_caches():
     """Rate-limit counters and rendered responses live in caches, and each
-    process remembers the content version for a moment; each test starts
-    with none of them."""
+    process remembers the content version for a moment and which of its
+    dependencies were down; each test starts with none of them."""
     from django.core.cache import caches
 
+    from terms import cache as redis_cache
+    from terms.api import unavailable
     from terms.api.replay import version_memo
 
     for cache in caches.all():
         cache.clear()
     version_memo.forget()
+    redis_cache.outages.clear()
+    unavailable.outage.reset()
 
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Real hashers are slow on purpose; tests check behaviour, not strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def environment_settings():
+    """The settings module's values as it computes them from exactly this
+    environment, for a test to apply the ones it is about."""
+
+    def evaluate(**env: str) -> dict:
+        with mock.patch.dict(os.environ, env, clear=True):
+            return runpy.run_path(str(SETTINGS_FILE))
+
+    return evaluate

@@ -139,3 +139,43 @@ def test_the_command_generates_and_refuses_bad_input(db):
         call_command("generate_glossary", "--terms", "0", verbosity=0)
     call_command("generate_glossary", "--terms", "5", "--clear", verbosity=0)
     assert Term.objects.count() == 5
+
+
+def test_clear_refuses_to_delete_a_glossary_it_did_not_make(seed):
+    terms = Term.objects.count()
+    with pytest.raises(CommandError) as refused:
+        call_command("generate_glossary", "--terms", "5", "--clear", verbosity=0)
+    message = str(refused.value)
+    assert f"{terms} terms" in message
+    assert "AI alignment" in message
+    assert "bai2022constitutional" in message
+    assert "--force" in message
+    assert Term.objects.count() == terms
+    assert Term.objects.filter(slug="ai-alignment").exists()
+
+
+def test_clear_with_force_replaces_any_glossary(seed):
+    call_command("generate_glossary", "--terms", "5", "--clear", "--force", verbosity=0)
+    assert Term.objects.count() == 5
+    assert not Term.objects.filter(slug="ai-alignment").exists()
+
+
+def test_clear_refuses_when_a_term_was_written_into_a_generated_glossary(db, make_term):
+    generate(12, seed=3)
+    make_term("Hand written", cite=False, status=Term.Status.DRAFT)
+    with pytest.raises(CommandError, match=r"1 term \(Hand written\)"):
+        call_command("generate_glossary", "--terms", "5", "--clear", verbosity=0)
+    assert Term.objects.count() == 13
+
+
+def test_clear_refuses_when_a_term_cites_a_source_it_did_not_make(db, make_term):
+    generate(12, seed=3)
+    make_term("Cited by hand")
+    with pytest.raises(CommandError, match="Cited by hand"):
+        call_command("generate_glossary", "--terms", "5", "--clear", verbosity=0)
+
+
+def test_generating_into_a_database_with_categories_only_is_refused(category):
+    with pytest.raises(CommandError, match="--clear"):
+        call_command("generate_glossary", "--terms", "5", verbosity=0)
+    assert Term.objects.count() == 0

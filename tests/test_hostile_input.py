@@ -237,8 +237,31 @@ def test_an_overlong_name_or_title_is_a_400_naming_it(write, kind):
 
 @pytest.mark.parametrize(("path", "parameter"), READ_PARAMETERS)
 def test_a_huge_query_value_is_a_400_naming_it(tool, target, path, parameter):
-    response = tool.get(path, {parameter: "x" * MEGABYTE})
+    # As long as an address may be (a megabyte is a 414, below).
+    response = tool.get(path, {parameter: "x" * 4000})
     assert_refused(response, parameter, statuses=[400])
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/api/v1/terms/?search=" + "x" * MEGABYTE,
+        "/api/v1/terms/?search=" + "x" * 4075,  # 4097 characters in all
+        "/api/v1/terms/" + "a" * 5000 + "/",
+        "/api/v1/index/?" + "&".join(f"p{n}=1" for n in range(1000)),
+    ],
+)
+def test_an_address_over_the_limit_is_a_json_414_naming_the_limit(tool, address):
+    response = tool.get(address)
+    assert response.status_code == 414
+    assert response["Content-Type"] == "application/json"
+    assert "4096" in response.json()["detail"]
+
+
+def test_an_address_at_the_limit_is_answered_as_any_other(tool, target):
+    address = "/api/v1/terms/?search=" + "x" * 4074  # 4096 characters
+    response = tool.get(address)
+    assert_refused(response, "search", statuses=[400])  # too long a search
 
 
 # Huge integers -----------------------------------------------------------------

@@ -1,8 +1,10 @@
 """The production set-up the README documents: check --deploy, gunicorn,
 static files served by the app, one log line per request, /healthz."""
 
+import json
 import os
 import re
+import runpy
 import socket
 import subprocess
 import sys
@@ -59,6 +61,32 @@ def test_check_deploy_fails_without_the_https_settings():
     assert "security.W004" in result.stderr
 
 
+def test_forged_forwarded_for_does_not_lift_the_rate_limit_in_production(
+    api, db, settings, environment_settings
+):
+    """Behind the proxy the documented environment describes, a client that
+    sends its own X-Forwarded-For is still counted by the address the proxy
+    saw: 400 reads from one client meet the 300/minute limit, and another
+    client behind the same proxy is not limited with it."""
+    production = environment_settings(**readme_production_env())
+    settings.REST_FRAMEWORK = production["REST_FRAMEWORK"]
+
+    def via_proxy(client_address, forged=""):
+        return api.get(
+            "/api/v1/index/",
+            REMOTE_ADDR="10.0.0.2",  # the proxy, which appends what it saw
+            HTTP_X_FORWARDED_FOR=f"{forged}{client_address}",
+        ).status_code
+
+    codes = [
+        via_proxy("203.0.113.9", forged=f"198.51.{n // 256}.{n % 256}, ")
+        for n in range(400)
+    ]
+    assert codes.count(200) == 300
+    assert codes[300:] == [429] * 100
+    assert via_proxy("203.0.113.10") == 200
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
@@ -78,19 +106,25 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def get(url) -> tuple[int, bytes]:
+def get(url, **headers) -> tuple[int, bytes]:
+    status, _, body = fetch(url, **headers)
+    return status, body
+
+
+def fetch(url, **headers) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers=headers)
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.read()
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
-        return error.code, error.read()
+        return error.code, dict(error.headers), error.read()
 
 
 @pytest.fixture
 def gunicorn(tmp_path):
     """The production server on a free loopback port, on its own database."""
 
-    def start(database_url: str, migrate: bool = True):
+    def start(database_url: str, migrate: bool = True, **extra_env: str):
         port = free_port()
         env = clean_env(
             DJANGO_SECRET_KEY="test-secret-key-for-a-production-like-run-0123456789",
@@ -99,6 +133,7 @@ def gunicorn(tmp_path):
             HOST="127.0.0.1",
             PORT=str(port),
             WEB_CONCURRENCY="1",
+            **extra_env,
         )
         if migrate:
             subprocess.run(
@@ -152,3 +187,69 @@ def test_healthz_is_503_when_the_database_is_unreachable(gunicorn):
     status, body = get(f"{base}/healthz")
     assert status == 503
     assert b'"database": "unreachable"' in body
+
+
+def test_the_api_answers_503_with_retry_after_when_the_database_is_unreachable(
+    gunicorn,
+):
+    base, _ = gunicorn("postgres://nobody@127.0.0.1:9/nowhere", migrate=False)
+    for path in ("/api/v1/index/", "/api/v1/terms/ai-alignment/"):
+        status, headers, body = fetch(base + path)
+        assert status == 503, body
+        assert int(headers["Retry-After"]) > 0
+        assert headers["Content-Type"] == "application/json"
+        assert "database" in json.loads(body)["detail"].lower()
+
+
+def test_the_api_serves_and_healthz_says_degraded_while_redis_is_unreachable(
+    gunicorn, tmp_path
+):
+    base, log = gunicorn(
+        f"sqlite:///{tmp_path / 'prod.sqlite3'}", REDIS_URL="redis://127.0.0.1:1/0"
+    )
+    assert [get(f"{base}/api/v1/index/")[0] for _ in range(3)] == [200] * 3
+    status, body = get(f"{base}/healthz")
+    assert status == 200
+    assert json.loads(body) == {
+        "status": "degraded",
+        "database": "ok",
+        "cache": "unreachable",
+    }
+    time.sleep(0.5)
+    log.seek(0)
+    text = log.read()
+    assert "Traceback" not in text
+    assert text.count("rate limits are not enforced") == 1
+
+
+def test_a_bad_host_is_a_json_400_and_one_log_line_without_a_traceback(
+    gunicorn, tmp_path
+):
+    base, log = gunicorn(f"sqlite:///{tmp_path / 'prod.sqlite3'}")
+    for _ in range(3):
+        status, headers, body = fetch(f"{base}/api/v1/index/", Host="attacker.example")
+        assert status == 400
+        assert headers["Content-Type"] == "application/json"
+        assert "host" in json.loads(body)["detail"].lower()
+    time.sleep(0.5)
+    log.seek(0)
+    lines = log.read().splitlines()
+    assert not [line for line in lines if "Traceback" in line]
+    # Per request: gunicorn's access line and Django's one line naming the host.
+    assert len([line for line in lines if "attacker.example" in line]) == 3
+    assert len([line for line in lines if '"GET /api/v1/index/' in line]) == 3
+
+
+def test_gunicorn_lets_the_longest_request_line_it_can_through_to_the_app():
+    config = runpy.run_path(str(ROOT / "glossary_api" / "gunicorn.py"))
+    assert config["limit_request_line"] == 8190  # gunicorn's maximum
+
+
+def test_a_long_address_is_a_json_414_from_the_app_not_gunicorn_s_page(
+    gunicorn, tmp_path
+):
+    base, _ = gunicorn(f"sqlite:///{tmp_path / 'prod.sqlite3'}")
+    status, headers, body = fetch(f"{base}/api/v1/terms/?search={'x' * 6000}")
+    assert status == 414
+    assert headers["Content-Type"] == "application/json"
+    assert "4096" in json.loads(body)["detail"]

@@ -125,3 +125,67 @@ def test_errors_are_not_replayed(api, seed, recheck):
     assert api.get("/api/v1/terms/?colour=red").status_code == 400
     assert api.get("/api/v1/terms/?colour=red").status_code == 400
     assert api.get("/api/v1/terms/no-such-term/").status_code == 404
+
+
+def filed_entries() -> int:
+    """How many responses the (per-process, in tests) response cache holds."""
+    return len(caches["responses"]._cache)
+
+
+def test_accept_headers_that_differ_in_parameters_share_one_entry(api, seed):
+    responses = [
+        api.get(URL, HTTP_ACCEPT=f"application/json; q=0.{n:03d}") for n in range(200)
+    ]
+    assert {response.status_code for response in responses} == {200}
+    assert {response["Content-Type"] for response in responses} == {"application/json"}
+    assert len({response.content for response in responses}) == 1
+    assert len({response["ETag"] for response in responses}) == 1
+    assert filed_entries() <= 2
+
+
+def test_host_ports_do_not_file_an_entry_each(api, seed):
+    responses = [
+        api.get(URL, HTTP_HOST=f"localhost:{port}") for port in range(20000, 20200)
+    ]
+    assert {response.status_code for response in responses} == {200}
+    # Each is answered for the address it asked for ...
+    assert responses[7].json()["url"].startswith("http://localhost:20007/")
+    # ... but the cache is not filled with one copy per port.
+    assert filed_entries() <= 2
+
+
+def test_a_host_the_site_does_not_serve_is_refused_and_never_filed(api, seed):
+    response = api.get(URL, HTTP_HOST="attacker.example")
+    assert response.status_code == 400
+    assert "host" in response.json()["detail"].lower()
+    assert filed_entries() == 0
+
+
+# (Accept, address, the status and Content-Type it is answered with.)
+NEGOTIATED = [
+    (None, URL, 200, "application/json"),
+    ("application/json; q=0.5", URL, 200, "application/json"),
+    ("*/*; q=0.3", URL, 200, "application/json"),
+    ("application/ld+json", URL, 200, "application/ld+json"),
+    ("application/ld+json; q=0.9", URL, 200, "application/ld+json"),
+    ("application/ld+json, */*;q=0.1", URL, 200, "application/ld+json"),
+    ("image/png", URL, 406, "application/json"),
+    (None, URL + "?format=jsonld", 200, "application/ld+json"),
+    ("application/json", URL + "?format=jsonld", 406, "application/json"),
+    ("application/ld+json", "/api/v1/terms/", 406, "application/json"),
+    ("application/ld+json, */*;q=0.1", "/api/v1/terms/", 200, "application/json"),
+    ("application/json", "/api/v1/terms/", 200, "application/json"),
+]
+
+
+def test_json_and_json_ld_are_never_mixed_up_in_replays(api, seed, recheck):
+    for _ in range(2):  # rendered, then replayed
+        for accept, url, status, content_type in NEGOTIATED:
+            headers = {"HTTP_ACCEPT": accept} if accept else {}
+            response = api.get(url, **headers)
+            assert (response.status_code, response["Content-Type"]) == (
+                status,
+                content_type,
+            ), (accept, url, response.content[:200])
+            if status == 200 and content_type == "application/ld+json":
+                assert response.json()["@type"] == "WebPage"

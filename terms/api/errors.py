@@ -1,8 +1,18 @@
 """JSON error pages under /api/, where a front-end expects JSON, not HTML."""
 
-from django.core.exceptions import RequestDataTooBig
-from django.http import JsonResponse
+from django.core.exceptions import DisallowedHost, RequestDataTooBig
+from django.http import HttpResponse, JsonResponse
 from django.views import defaults
+
+
+def error_response(request, status: int, detail: str, headers=None) -> HttpResponse:
+    """An error answered before any view (or instead of one): JSON under
+    /api/, plain text elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": detail}, status=status, headers=headers)
+    return HttpResponse(
+        detail, status=status, headers=headers, content_type="text/plain; charset=utf-8"
+    )
 
 
 def bad_request(request, exception):
@@ -10,6 +20,11 @@ def bad_request(request, exception):
         if isinstance(exception, RequestDataTooBig):
             return JsonResponse(
                 {"detail": "The request body is too large."}, status=413
+            )
+        if isinstance(exception, DisallowedHost):
+            return JsonResponse(
+                {"detail": "The Host header names a host this site does not serve."},
+                status=400,
             )
         return JsonResponse({"detail": "Bad request."}, status=400)
     return defaults.bad_request(request, exception)

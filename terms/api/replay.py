@@ -2,14 +2,23 @@
 resolves the URL or REST framework builds its request.
 
 A read response depends only on the glossary's content version, the date,
-who asks, the request's Accept header and its absolute URL. For anonymous
-readers (no Authorization header, no session cookie) the middleware files
-each 200 that an API view marks as served to an anonymous reader
-(terms/api/caching.py) under a key made of exactly those, with its headers.
-The same request at the same content version then gets the same bytes and
-headers back, or a 304 when its If-None-Match names that ETag: a cache read
-and none of the view's work. Any write to the glossary bumps the version, so
-an entry stops being served once the content it shows changed.
+who asks, the format negotiated from its Accept header and its absolute URL.
+For anonymous readers (no Authorization header, no session cookie) the
+middleware files each 200 that an API view marks as served to an anonymous
+reader (terms/api/caching.py) under a key made of exactly those, with its
+headers. The same request at the same content version then gets the same
+bytes and headers back, or a 304 when its If-None-Match names that ETag: a
+cache read and none of the view's work. Any write to the glossary bumps the
+version, so an entry stops being served once the content it shows changed.
+
+The key holds what the request means, not the text a client sent, so that
+equivalent requests share one entry and a client cannot fill the cache by
+varying a header: the formats negotiation would pick
+(terms/api/negotiation.py) rather than the Accept header, and the host as
+validated against ALLOWED_HOSTS. A host naming a port other than the
+server's own (a client can send any, and the body's URLs repeat it) is
+answered but not filed; a host the site does not serve is never filed
+(Django answers it 400).
 
 Each process rechecks the version at most every
 GLOSSARY_VERSION_RECHECK_SECONDS (default 1; 0 checks on every request), so
@@ -27,13 +36,18 @@ import time
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
+from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
+from django.http.request import split_domain_port
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date
 from rest_framework.settings import api_settings
 
 from terms.models import ContentVersion
+
+from .negotiation import negotiated
+from .unavailable import UNAVAILABLE
 
 # Only the content API's reads are filed (not its schema or docs pages);
 # other paths pass straight through.
@@ -79,14 +93,33 @@ class VersionMemo:
 version_memo = VersionMemo()
 
 
-def replay_key(request) -> str:
+def served_host(request) -> str | None:
+    """The request's host when it is one the site serves on its own port;
+    None for a host ALLOWED_HOSTS refuses or one naming another port."""
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return None
+    _, port = split_domain_port(host)
+    if port and port != request.META.get("SERVER_PORT"):
+        return None
+    return host
+
+
+def replay_key(request) -> str | None:
+    """The key a response to this request is filed under; None: never filed."""
+    host = served_host(request)
+    if host is None:
+        return None
     version, changed_at = version_memo.get()
     parts = [
         str(version),
         changed_at.isoformat(),
         timezone.localdate().isoformat(),
-        request.META.get("HTTP_ACCEPT", ""),
-        request.build_absolute_uri(),
+        negotiated(request),
+        request.scheme,
+        host,
+        request.get_full_path(),
     ]
     return "replay:" + hashlib.blake2b("|".join(parts).encode()).hexdigest()
 
@@ -128,9 +161,12 @@ class ReplayMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not replayable(request):
+        try:
+            key = replay_key(request) if replayable(request) else None
+        except UNAVAILABLE:  # the view will answer 503 (terms/api/unavailable.py)
+            key = None
+        if key is None:
             return self.get_response(request)
-        key = replay_key(request)
         filed = response_cache().get(key)
         if filed is not None:
             answer = replay(request, *filed)

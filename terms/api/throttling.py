@@ -1,8 +1,13 @@
-"""Rate limits: anonymous reads per client address, writes per user,
-counted per fixed window.
+"""Rate limits: anonymous reads per client address, signed-in reads and
+writes per user, counted per fixed window.
+
+A client's address is the connecting one unless NUM_PROXIES (from
+DJANGO_NUM_PROXIES) says how many proxies in front of the app add to
+X-Forwarded-For; a client cannot shed its count by sending that header.
 
 The counters live in the default cache; with several app processes it must
-be a shared one (REDIS_URL) or each process counts on its own. Rates are
+be a shared one (REDIS_URL) or each process counts on its own. While that
+cache is unreachable the limits are not enforced (they fail open). Rates are
 read from the settings on each request, so they follow the environment.
 """
 
@@ -40,7 +45,10 @@ class FixedWindowMixin:
         self.cache.add(key, 0, self.duration)
         try:
             count = self.cache.incr(key)
-        except ValueError:  # evicted between the two calls
+        except ValueError:
+            # Evicted between the two calls, or the cache is unreachable
+            # (terms/cache.py): then every request counts as the window's first,
+            # and the limit is not enforced until the cache is back.
             self.cache.set(key, count := 1, self.duration)
         return count <= self.num_requests
 
@@ -52,6 +60,20 @@ class AnonymousReadThrottle(
     FixedWindowMixin, SettingsRateMixin, throttling.AnonRateThrottle
 ):
     scope = "anonymous_read"
+
+
+class UserReadThrottle(
+    FixedWindowMixin, SettingsRateMixin, throttling.UserRateThrottle
+):
+    """Reads by a signed-in user (a token or a session), per user: anonymous
+    readers have AnonymousReadThrottle."""
+
+    scope = "user_read"
+
+    def get_cache_key(self, request, view):
+        if request.method not in SAFE_METHODS or not request.user.is_authenticated:
+            return None
+        return super().get_cache_key(request, view)
 
 
 class WriteThrottle(FixedWindowMixin, SettingsRateMixin, throttling.UserRateThrottle):

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from terms.generate import generate
+from terms.generate import NotGenerated, generate
 
 
 class Command(BaseCommand):
@@ -21,15 +21,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--clear",
             action="store_true",
-            help="Delete every term, source and category first.",
+            help="Delete every term, source and category first: refused when "
+            "any of them is not generated content, unless --force.",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="With --clear, delete the glossary even if it is not generated.",
         )
 
-    def handle(self, *args, terms, seed, clear, **options):
+    def handle(self, *args, terms, seed, clear, force, **options):
         if terms < 1:
             raise CommandError("--terms must be at least 1.")
         started = time.perf_counter()
         try:
-            made = generate(terms, seed, replace=clear)
+            made = generate(terms, seed, replace=clear, force=force)
+        except NotGenerated as error:
+            raise CommandError(
+                f"{error} Nothing was deleted. Add --force to delete it anyway."
+            ) from error
         except ValueError as error:
             raise CommandError(f"{error} Add --clear to replace them.") from error
         self.stdout.write(
