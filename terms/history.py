@@ -5,6 +5,7 @@ without deleting what it cannot put back."""
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -85,6 +86,14 @@ class Restore:
                 elif row.pk not in then:
                     restore.removed.append(row)
             held = {row.natural_key() for row in restore.kept if type(row) is model}
+            # A row of the version that now belongs to another term stays there.
+            moved = set(
+                model.objects.filter(pk__in=then)
+                .exclude(term_id=term.pk)
+                .values_list("pk", flat=True)
+            )
+            for pk in moved:
+                restore.lost.append(f"{describe(then.pop(pk))}: now another term's")
             existing = set()
             if reference:
                 wanted = {getattr(row, reference) for row in then.values()}
@@ -136,8 +145,21 @@ class Restore:
         return bool(self.removed or self.writes)
 
     def apply(self):
-        """Delete what was added since the version, then put its rows back."""
+        """Delete what was added since the version, then put its rows back.
+
+        The rows to rewrite are deleted first and inserted again, so rows
+        whose values were swapped (two aliases renamed into each other) do
+        not meet on a unique constraint; a row that would clash with one
+        kept is not restored, and said so.
+        """
         for row in self.removed:
             row.delete()
         for row in self.writes:
-            row.save()
+            type(row).objects.filter(pk=row.pk).delete()
+        for row in self.writes:
+            try:
+                row.validate_constraints()
+            except ValidationError:
+                self.lost.append(f"{describe(row)}: clashes with one kept")
+                continue
+            row.save(force_insert=True)

@@ -26,9 +26,14 @@ def lookalike_key(name: str) -> str:
     found = confusables.is_confusable(text, greedy=True, preferred_aliases=["latin"])
     latin = {}
     for item in found or []:
+        c = item["character"]
+        if not unicodedata.category(c).startswith("L"):
+            continue  # digits and punctuation are the same in every script
         glyphs = [g["c"] for g in item["homoglyphs"] if g["n"].startswith("LATIN")]
+        # A capital reads as a capital: Greek Ι as I, not as l.
+        glyphs.sort(key=lambda g: unicodedata.category(g) != unicodedata.category(c))
         if glyphs:
-            latin[item["character"]] = glyphs[0]
+            latin[c] = glyphs[0]
     return same_key("".join(latin.get(c, c) for c in text))
 
 

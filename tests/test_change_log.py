@@ -166,3 +166,19 @@ def test_sequence_numbers_only_grow(glossary):
     assert seqs == sorted(seqs)
     assert len(set(seqs)) == len(seqs)
     assert seqs
+
+
+def test_a_source_key_change_is_a_rename_tombstone(glossary):
+    source = glossary["target"].citations.get().source
+    old = source.key
+    source.key = "renamed-key"
+    logged = changes_during(source.save)
+    assert tombstone("source", old, renamed_to="renamed-key") in logged
+    assert upsert("source", "renamed-key") in logged
+
+
+def test_every_column_a_term_document_shows_is_watched(glossary):
+    logged = changes_during(
+        lambda: Term.objects.filter(slug="target").update(review_interval_days=7)
+    )
+    assert upsert("term", "target") in logged

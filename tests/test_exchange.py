@@ -572,3 +572,12 @@ def test_an_import_refuses_an_old_slug_that_a_live_term_uses(seed, tmp_path):
     assert 'terms.oldslug "jailbreak"' in str(failure.value)
     assert "A term uses this slug" in str(failure.value)
     assert snapshot() == before
+
+
+def test_an_imported_term_takes_over_an_old_slug(seed, tmp_path):
+    renamed = Term.objects.get(slug="jailbreak")
+    renamed.slug = "jailbreaking"
+    renamed.save()
+    new = new_term("jailbreak", name="Jailbreak (new)", status="draft")
+    import_file(write(tmp_path, [new]))
+    assert not OldSlug.objects.filter(slug="jailbreak").exists()

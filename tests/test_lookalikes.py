@@ -112,3 +112,8 @@ def test_the_import_refuses_lookalike_names_and_slugs(seed, tmp_path):
 def test_distinct_names_are_still_accepted(seed, tool):
     assert create(tool, name="AI alignment tax").status_code == 201
     assert create(tool, name="Café", slug="cafe").status_code == 201
+
+
+def test_digits_are_not_read_as_letters(seed, tool):
+    assert create(tool, name="Web 2.0", slug="web-2-0").status_code == 201
+    assert create(tool, name="Web 2.O", slug="web-2-o").status_code == 201

@@ -195,3 +195,41 @@ def test_the_revert_page_shows_what_will_come_back(seed, login, term_form):
         assert link.target.name in page
     for alias in term.aliases.all():
         assert alias.name in page
+
+
+def test_a_restore_of_swapped_aliases_does_not_clash(login, make_term, term_form):
+    client = login("Reviewers")
+    term = make_term("Tracked")
+    Alias.objects.create(term=term, name="A")
+    Alias.objects.create(term=term, name="B")
+    term.touch()
+    version = term.history.first().history_id
+    a, b = term.aliases.get(name="A"), term.aliases.get(name="B")
+    term.touch()  # the next version, before its rows change (as the admin does)
+    for alias, name in ((a, "tmp"), (b, "A"), (a, "B")):
+        alias.name = name
+        alias.save()
+
+    assert revert(client, term, version, term_form).status_code == 302
+
+    assert dict(term.aliases.values_list("pk", "name")) == {a.pk: "A", b.pk: "B"}
+
+
+def test_a_restore_leaves_a_row_that_moved_to_another_term(login, make_term, term_form):
+    client = login("Reviewers")
+    term, other = make_term("Tracked"), make_term("Other")
+    version = term.history.first().history_id
+    citation = term.citations.get()
+    citation.term = other
+    citation.save()
+    term.touch()
+
+    assert revert(client, term, version, term_form).status_code in (200, 302)
+
+    assert other.citations.filter(pk=citation.pk).exists()
+
+
+def test_a_version_that_is_not_a_number_is_a_404(login, make_term):
+    client = login("Reviewers")
+    term = make_term("Tracked")
+    assert client.get(f"/admin/terms/term/{term.pk}/history/abc/").status_code == 404

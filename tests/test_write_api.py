@@ -258,3 +258,15 @@ def test_blanks_around_a_name_are_refused_not_trimmed(tool, payload):
     )
     assert response.status_code == 400
     assert "blank characters" in response.json()["name"][0]
+
+
+def test_a_citation_without_a_role_is_a_source(tool, payload, sources):
+    client = tool()
+    client.post("/api/v1/terms/", payload, format="json")
+    response = client.patch(
+        "/api/v1/terms/sycophancy/",
+        {"citations": [{"source": sources[0].pk}]},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    assert [s["title"] for s in response.json()["sources"]] == ["First"]

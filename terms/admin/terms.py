@@ -231,7 +231,11 @@ class TermAdmin(SimpleHistoryAdmin):
         """Reverting restores the aliases, citations and links of that version
         too, with the rules and rights of a save, in one transaction."""
         term = self.get_object(request, object_id)
-        if term is None or not term.history.filter(history_id=version_id).exists():
+        if not (
+            term is not None
+            and str(version_id).isdigit()
+            and term.history.filter(history_id=version_id).exists()
+        ):
             raise Http404("No such version of this term.")
         if request.method == "POST" and not self.has_change_permission(request, term):
             raise PermissionDenied

@@ -97,10 +97,19 @@ class CitationInputSerializer(serializers.ModelSerializer):
         required=False,
         help_text="Numbering order; by default the order of the list.",
     )
+    role = serializers.ChoiceField(
+        choices=Citation.Role.choices,
+        required=False,
+        help_text="A numbered source (the default) or further reading.",
+    )
 
     class Meta:
         model = Citation
         fields = ["source", "role", "position", "accessed"]
+
+    def validate(self, attrs):
+        # Not a field default: DRF leaves defaults out of a PATCH's lists.
+        return {"role": Citation.Role.SOURCE, **super().validate(attrs)}
 
 
 def numbered(citations: list[dict]) -> list[dict]:

@@ -29,6 +29,8 @@ TERM_COLUMNS = [
     "category_id",
     "status",
     "last_reviewed",
+    "review_interval_days",
+    "created_at",
     "updated_at",
 ]
 # Columns of a term that other resources show (see-also items, citing terms).
@@ -44,6 +46,12 @@ SOURCE_COLUMNS = [
     "kind",
 ]
 CATEGORY_COLUMNS = ["name", "slug", "description"]
+
+# PostgreSQL hands out sequence numbers before commit, so two writers could
+# commit out of order and a reader pass a number still to come. Writers that
+# log take this lock, held until they commit: what a reader sees of the log
+# is always everything up to some number. (SQLite has one writer at a time.)
+SERIALISE = "PERFORM pg_advisory_xact_lock(hashtext('terms_change'))"
 
 DIALECTS = {
     "postgresql": {"now": "clock_timestamp()", "distinct": "IS DISTINCT FROM"},
@@ -234,6 +242,20 @@ TRIGGERS = [
         ],
     ),
     Trigger(
+        "terms_source_rename",
+        "terms_source",
+        "UPDATE",
+        "OLD.key <> NEW.key",
+        [
+            log(
+                "source",
+                "SELECT OLD.id AS id, OLD.key AS key",
+                deleted=True,
+                renamed="NEW.key",
+            )
+        ],
+    ),
+    Trigger(
         "terms_source_delete",
         "terms_source",
         "DELETE",
@@ -303,7 +325,9 @@ def create(vendor: str) -> list[str]:
         else:
             statements += [
                 f"CREATE OR REPLACE FUNCTION {t.name}_log() RETURNS trigger AS $$ "
-                "BEGIN " + "".join(f"{s}; " for s in body) + "RETURN NULL; END "
+                f"BEGIN {SERIALISE}; "
+                + "".join(f"{s}; " for s in body)
+                + "RETURN NULL; END "
                 "$$ LANGUAGE plpgsql",
                 f"DROP TRIGGER IF EXISTS {t.name}_log ON {t.table}",
                 f"CREATE TRIGGER {t.name}_log AFTER {t.event} ON {t.table} "

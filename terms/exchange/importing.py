@@ -396,6 +396,9 @@ def write(plan: dict[type, list[Record]]):
                     default_change_reason="import_glossary",
                     batch_size=BATCH_SIZE,
                 )
+        if model is Term and created:
+            # A slug taken back is no longer an old one (Term.after_save).
+            OldSlug.objects.filter(slug__in=[t.slug for t in created]).delete()
         if model in (Category, Source, Term):  # the models referred to
             column = NATURAL_KEYS[model][0]
             pairs = model._base_manager.values_list(column, "pk")
