@@ -182,3 +182,26 @@ def test_every_column_a_term_document_shows_is_watched(glossary):
         lambda: Term.objects.filter(slug="target").update(review_interval_days=7)
     )
     assert upsert("term", "target") in logged
+
+
+def test_the_triggers_watch_every_column_the_documents_show():
+    """The triggers' column lists are SQL; this ties them to the documents,
+    so a field added to a serializer is not silently missed by the feed."""
+    from terms.api.serializers import (
+        CategorySerializer,
+        SourceSerializer,
+        TermDetailSerializer,
+    )
+    from terms.changes import triggers
+    from terms.models import Category
+
+    for serializer, model, watched in [
+        (TermDetailSerializer, Term, triggers.TERM_COLUMNS),
+        (SourceSerializer, Source, triggers.SOURCE_COLUMNS),
+        (CategorySerializer, Category, triggers.CATEGORY_COLUMNS),
+    ]:
+        columns = {f.name: f.attname for f in model._meta.concrete_fields}
+        shown = {columns[name] for name in serializer.Meta.fields if name in columns}
+        # A term's review state derives from these; ids never change.
+        shown |= {"review_interval_days", "last_reviewed", "created_at"} & set(watched)
+        assert shown - {"id"} <= set(watched), serializer.__name__

@@ -1,5 +1,7 @@
 """Restoring a term's earlier version: nothing lost, nothing forged."""
 
+import json
+
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
@@ -233,3 +235,22 @@ def test_a_version_that_is_not_a_number_is_a_404(login, make_term):
     client = login("Reviewers")
     term = make_term("Tracked")
     assert client.get(f"/admin/terms/term/{term.pk}/history/abc/").status_code == 404
+
+
+@pytest.mark.parametrize("load", ["import_glossary", "loaddata"])
+def test_rows_loaded_alone_can_be_reverted(seed, login, term_form, tmp_path, load):
+    """An import or a fixture that adds only an alias gives its term a new
+    version, so the version before it restores the term without it."""
+    client = login("Reviewers")
+    term = seed_term()
+    before = related(term)
+    version = term.history.first().history_id
+    path = tmp_path / "alias.json"
+    alias = {"name": "Wrong", "term": ["ai-alignment"], "kind": "synonym"}
+    path.write_text(json.dumps([{"model": "terms.alias", "fields": alias}]))
+    call_command(load, str(path), verbosity=0)
+    assert "Wrong" in related(term)["aliases"]
+
+    assert revert(client, term, version, term_form).status_code == 302
+
+    assert related(term) == before

@@ -44,6 +44,7 @@ SOURCE_COLUMNS = [
     "identifier",
     "url",
     "kind",
+    "updated_at",
 ]
 CATEGORY_COLUMNS = ["name", "slug", "description"]
 

@@ -10,8 +10,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, connection, models, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
-from terms.models import Category, Citation, OldSlug, SeeAlso, Source, Term
+from terms.models import Alias, Category, Citation, OldSlug, SeeAlso, Source, Term
 from terms.models.fields import derived_fields, fill_derived
 
 from .common import (
@@ -399,10 +400,37 @@ def write(plan: dict[type, list[Record]]):
         if model is Term and created:
             # A slug taken back is no longer an old one (Term.after_save).
             OldSlug.objects.filter(slug__in=[t.slug for t in created]).delete()
+        if model is Term:
+            touch_terms_of_changed_rows(plan, now)
         if model in (Category, Source, Term):  # the models referred to
             column = NATURAL_KEYS[model][0]
             pairs = model._base_manager.values_list(column, "pk")
             ids[model] = {(value,): pk for value, pk in pairs}
+
+
+def touch_terms_of_changed_rows(plan, now):
+    """A term whose aliases, citations or links change, and not its own
+    fields, gets a new version before them, as ContentModel.touch() gives
+    it in the admin and the API: restores find a version's rows by the
+    term's next version."""
+    own = {r.key for r in plan[Term] if r.status != UNCHANGED}
+    slugs = {
+        r.final["term"][0]
+        for model in (Alias, Citation, SeeAlso)
+        for r in plan[model]
+        if r.status != UNCHANGED and r.final["term"] not in own
+    }
+    terms = list(Term.objects.filter(slug__in=slugs))
+    for term in terms:
+        term.updated_at = now
+    bulk_update_with_history(
+        terms,
+        Term,
+        ["updated_at"],
+        batch_size=BATCH_SIZE,
+        default_date=now,
+        default_change_reason="import_glossary",
+    )
 
 
 def insert_as_given(model, objs, fields):

@@ -6,6 +6,7 @@ from collections import defaultdict
 from django.core.management.commands import loaddata
 
 from terms.history import record_versions
+from terms.models import Alias, Citation, SeeAlso, Term
 from terms.models.base import is_unchanged
 from terms.models.fields import fill_derived
 
@@ -13,14 +14,27 @@ from terms.models.fields import fill_derived
 class Command(loaddata.Command):
     def loaddata(self, fixture_labels):
         self.written = defaultdict(list)
+        self.touched = set()
         super().loaddata(fixture_labels)
         record_versions(self.written, reason="loaddata")
+
+    def touch_term_of(self, row):
+        """A term whose aliases, citations or links change, and not its own
+        fields, gets a new version before them (ContentModel.touch), so a
+        restore finds the rows of its versions."""
+        if not isinstance(row, Alias | Citation | SeeAlso):
+            return
+        written = {term.pk for term in self.written[Term]} | self.touched
+        if row.term_id not in written:
+            self.touched.add(row.term_id)
+            Term.objects.get(pk=row.term_id).touch()
 
     def save_obj(self, obj):
         # Loading a fixture again writes nothing, so no validator changes.
         if obj.object.pk is not None and is_unchanged(obj.object):
             return False
         fill_derived(obj.object)  # a raw save skips pre_save
+        self.touch_term_of(obj.object)
         saved = super().save_obj(obj)
         if saved:
             self.written[type(obj.object)].append(obj.object)
