@@ -82,6 +82,31 @@ def link():
 
 
 @pytest.fixture
+def token_client(db):
+    """An API client signed in with the token of a new editor's account (a
+    reviewer's unless asked otherwise), as an editors' tool calls the API."""
+    from rest_framework.authtoken.models import Token
+
+    from terms.accounts import create_editor
+
+    def make(username="tool", *, reviewer=True, **client_options):
+        user = create_editor(username, "", "a-long-test-password", reviewer=reviewer)
+        client = APIClient(**client_options)
+        client.credentials(
+            HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user)}"
+        )
+        return client
+
+    return make
+
+
+@pytest.fixture
+def tool(token_client):
+    """An editors' tool with a reviewer's token."""
+    return token_client()
+
+
+@pytest.fixture
 def editor(django_user_model):
     return django_user_model.objects.create_superuser(
         "editor", "editor@example.org", "a-long-test-password"

@@ -5,10 +5,7 @@ import threading
 
 import pytest
 from django.db import connection
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
-from terms.accounts import create_editor
 from terms.models import Alias, Source, Term
 
 SOURCE = {
@@ -24,13 +21,6 @@ TERM = {
     "status": "draft",
     "aliases": [{"name": "Flattery", "kind": "synonym"}],
 }
-
-
-def tool_client(name: str) -> APIClient:
-    user = create_editor(name, "", "a-long-test-password", reviewer=False)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user)}")
-    return client
 
 
 def validated_before(monkeypatch, model, make_rival):
@@ -50,8 +40,10 @@ def validated_before(monkeypatch, model, make_rival):
     monkeypatch.setattr(model, "validate_unique", once_blind)
 
 
-def test_a_term_create_that_loses_the_race_for_its_slug_is_a_400(db, monkeypatch):
-    client = tool_client("tool")
+def test_a_term_create_that_loses_the_race_for_its_slug_is_a_400(
+    token_client, monkeypatch
+):
+    client = token_client(reviewer=False)
     validated_before(
         monkeypatch,
         Term,
@@ -64,8 +56,10 @@ def test_a_term_create_that_loses_the_race_for_its_slug_is_a_400(db, monkeypatch
     assert not Alias.objects.exists()
 
 
-def test_a_source_create_that_loses_the_race_for_its_key_is_a_400(db, monkeypatch):
-    client = tool_client("tool")
+def test_a_source_create_that_loses_the_race_for_its_key_is_a_400(
+    token_client, monkeypatch
+):
+    client = token_client(reviewer=False)
     validated_before(
         monkeypatch,
         Source,
@@ -79,8 +73,8 @@ def test_a_source_create_that_loses_the_race_for_its_key_is_a_400(db, monkeypatc
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize(("url", "body"), [("terms", TERM), ("sources", SOURCE)])
-def test_simultaneous_creates_of_the_same_record(url, body):
-    clients = [tool_client(f"tool{n}") for n in range(2)]
+def test_simultaneous_creates_of_the_same_record(url, body, token_client):
+    clients = [token_client(f"tool{n}", reviewer=False) for n in range(2)]
     for attempt in range(5):
         start = threading.Barrier(2)
         codes = []

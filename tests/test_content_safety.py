@@ -15,10 +15,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
-from terms.accounts import create_editor
 from terms.models import Alias
 
 XSS_PAYLOADS = [
@@ -135,15 +132,6 @@ def assert_safe(html: str):
             if name in URL_ATTRIBUTES and value is not None:
                 assert url_scheme(value) in SAFE_SCHEMES | {None}, html
                 assert "javascript:" not in as_a_browser_reads(value), html
-
-
-@pytest.fixture
-def tool(db):
-    """An editors' tool with a reviewer's token."""
-    user = create_editor("tool", "", "a-long-test-password", reviewer=True)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user)}")
-    return client
 
 
 def payload_id(payload: str) -> str:

@@ -10,10 +10,7 @@ import json
 from urllib.parse import urlencode
 
 import pytest
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
-from terms.accounts import create_editor
 from terms.models import Alias, Citation, ContentVersion, SeeAlso, Source, Term
 
 HUGE = 10**30
@@ -21,12 +18,9 @@ MEGABYTE = 1024 * 1024
 
 
 @pytest.fixture
-def tool(db):
+def tool(token_client):
     """A reviewer's tool that gets a 500 as a response, not as an exception."""
-    user = create_editor("tool", "", "a-long-test-password", reviewer=True)
-    client = APIClient(raise_request_exception=False)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user)}")
-    return client
+    return token_client(raise_request_exception=False)
 
 
 @pytest.fixture

@@ -6,10 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
-from terms.accounts import create_editor
 from terms.models import Alias, Term
 
 HIDDEN = {
@@ -22,14 +19,6 @@ LOOKALIKES = {
     "full-width letters": "ＡＩ alignment",
     "other case": "ai ALIGNMENT",
 }
-
-
-@pytest.fixture
-def tool(db):
-    user = create_editor("tool", "", "a-long-test-password", reviewer=True)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user)}")
-    return client
 
 
 def create(tool, **fields):

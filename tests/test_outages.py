@@ -6,10 +6,6 @@ from unittest import mock
 
 import pytest
 from django.db import InterfaceError, OperationalError
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
-
-from terms.accounts import create_editor
 
 # Nothing listens on port 1: connections are refused at once.
 UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
@@ -23,14 +19,6 @@ def redis_down(settings, environment_settings):
         DJANGO_SECRET_KEY="test-only", REDIS_URL=UNREACHABLE_REDIS
     )
     settings.CACHES = computed["CACHES"]
-
-
-@pytest.fixture
-def tool(db):
-    user = create_editor("tool", "", "a-long-test-password", reviewer=True)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user)}")
-    return client
 
 
 def database_down(error=OperationalError):

@@ -1,11 +1,7 @@
 """A write that changes no value changes no validator: caches stay warm."""
 
-import pytest
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
-from terms.accounts import create_editor
 from terms.models import Term
 
 READS = ["/api/v1/terms/ai-alignment/", "/api/v1/terms/", "/api/v1/index/"]
@@ -31,14 +27,6 @@ def test_loading_a_changed_fixture_changes_validators(seed, api, tmp_path):
     call_command("loaddata", "glossary", verbosity=0)
     assert Term.objects.get(slug="ai-alignment").title != "Changed by hand"
     assert etags(api) != before
-
-
-@pytest.fixture
-def tool(db):
-    user = create_editor("tool", "", "a-long-test-password", reviewer=True)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user)}")
-    return client
 
 
 def test_an_api_write_of_the_same_values_changes_no_validator(seed, api, tool):

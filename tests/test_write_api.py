@@ -3,26 +3,15 @@
 import pytest
 from rest_framework.authtoken.models import Token
 
-from terms.accounts import create_editor
 from terms.models import Category, Citation, Source, Term
 
 PASSWORD = "a-long-test-password"
 
 
 @pytest.fixture
-def tool(db):
+def tool(token_client):
     """An API client for an editors' tool, signed in with a reviewer's token."""
-    from rest_framework.test import APIClient
-
-    def as_role(reviewer=True):
-        user = create_editor("tool", "", PASSWORD, reviewer=reviewer)
-        client = APIClient()
-        client.credentials(
-            HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user)}"
-        )
-        return client
-
-    return as_role
+    return lambda reviewer=True: token_client(reviewer=reviewer)
 
 
 @pytest.fixture
