@@ -20,15 +20,21 @@ RELATED = [
 ]
 
 
-def record_versions(objs_by_model: dict[type, list], reason: str):
+def record_versions(
+    objs_by_model: dict[type, list], reason: str, *, date=None, update=False
+):
     """A history version for each object written without one (bulk writes and
     fixture loads send no signals django-simple-history hears)."""
-    now = timezone.now()
+    date = date or timezone.now()
     for model, objs in objs_by_model.items():
         manager = history_manager(model)
         if manager is not None and objs:
             manager.bulk_history_create(
-                objs, default_date=now, default_change_reason=reason
+                objs,
+                update=update,
+                default_date=date,
+                default_change_reason=reason,
+                batch_size=1000,
             )
 
 

@@ -12,6 +12,7 @@ from django.db import DataError, IntegrityError, connection, models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from terms.history import record_versions
 from terms.models import Alias, Category, Citation, OldSlug, SeeAlso, Source, Term
 from terms.models.fields import derived_fields, fill_derived
 
@@ -387,16 +388,8 @@ def write(plan: dict[type, list[Record]]):
         insert_as_given(model, created, fields + derived)
         # Bulk writes send no signals, so django-simple-history is told here:
         # editors see the import in a record's history and can undo it.
-        if history := getattr(model._meta, "simple_history_manager_attribute", ""):
-            manager = getattr(model, history)
-            for objs, update in [(created, False), (updated, True)]:
-                manager.bulk_history_create(
-                    objs,
-                    update=update,
-                    default_date=now,
-                    default_change_reason="import_glossary",
-                    batch_size=BATCH_SIZE,
-                )
+        for objs, update in [(created, False), (updated, True)]:
+            record_versions({model: objs}, "import_glossary", date=now, update=update)
         if model is Term and created:
             # A slug taken back is no longer an old one (Term.after_save).
             OldSlug.objects.filter(slug__in=[t.slug for t in created]).delete()
