@@ -1,5 +1,3 @@
-import importlib
-
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.db import connections
@@ -20,7 +18,7 @@ class TermsConfig(AppConfig):
 
 
 def restore_sqlite_triggers(sender, using, **kwargs):
-    """Put back the content-version triggers a table rebuild dropped.
+    """Put back the change log's triggers a table rebuild dropped.
 
     SQLite rebuilds a table for most schema changes, and its triggers go with
     it; without them, HTTP validators would stop changing after an edit.
@@ -28,11 +26,10 @@ def restore_sqlite_triggers(sender, using, **kwargs):
     connection = connections[using]
     if connection.vendor != "sqlite":
         return
-    from terms.changes import triggers as change_log
+    from terms.changes import triggers
 
-    triggers = importlib.import_module("terms.migrations.0003_database_triggers")
     with connection.cursor() as cursor:
-        for statement in [*triggers.SQLITE_FORWARD, *change_log.create("sqlite")]:
+        for statement in triggers.create("sqlite"):
             cursor.execute(statement)
 
 

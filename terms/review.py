@@ -68,3 +68,15 @@ def state(last_reviewed: date | None, due: date, today: date | None = None) -> s
     if due <= today + timedelta(days=settings.GLOSSARY_REVIEW_DUE_SOON_DAYS):
         return ReviewState.DUE_SOON
     return ReviewState.FRESH
+
+
+def next_turn(last_reviewed: date | None, due: date, today: date | None = None):
+    """The first day after `today` whose review state differs from today's;
+    None when it will never change by itself (never reviewed, overdue)."""
+    today = today or timezone.localdate()
+    soon = due - timedelta(days=settings.GLOSSARY_REVIEW_DUE_SOON_DAYS)
+    if last_reviewed is None or due < today:
+        return None
+    if soon > today:
+        return soon
+    return due + timedelta(days=1)

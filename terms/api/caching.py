@@ -1,17 +1,21 @@
 """HTTP validators: ETag and Last-Modified on reads, 304 before rendering,
 and If-Match on writes (412 when stale, 428 when required and missing).
 
-A response's validator is made of the glossary's content version (bumped by
-database triggers on any write, see terms.models.ContentVersion), the date
-(review state depends on it), who is asking (editors see drafts), the
-negotiated format and the full path with its query. So anything a response
-shows changes its validator, and checking one costs a single indexed read.
+Each response's validator is its resource's version (terms/changes/
+versions.py): the number of the latest change to what it shows, for that
+kind of viewer. The ETag is `"<version>.<variant>"`, the variant telling
+apart what the same version looks like in another format, with other
+query parameters or to an editor (whose reads also change with any draft
+and, as they show review states live, with the date). So an edit changes
+the ETags of the resources that show it and no others, and a draft edit
+changes no public one.
 
-A write is checked against the ETag a GET of the same address would have now,
-with the content version locked for the rest of the write's transaction: of
-two writes sent with the same ETag, the second waits for the first, then
-finds the ETag changed and answers 412. Since the version covers the whole
-glossary, a 412 can also mean an unrelated change: read again and retry.
+A write compares If-Match with the resource's own version (what editors
+see of it, draft edits included): an ETag of any read of it, or
+`"<version>"` from a representation's `version`. The version is read with
+writers held back until the write commits: of two writes sent with the
+same version, the second waits for the first, then finds it changed and
+answers 412. Edits to other resources never do.
 """
 
 import hashlib
@@ -21,11 +25,12 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
-from django.utils.http import http_date, parse_etags, parse_http_date
+from django.utils.http import http_date, parse_etags
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
-from terms.models import ContentVersion
+from terms.changes import versions
+from terms.changes.versions import Version
 from terms.models.term import sees_drafts
 
 from .replay import mark_replayable
@@ -37,7 +42,7 @@ VARY = ["Accept", "Cookie"]
 
 
 class ShortCircuit(Exception):
-    """A read answered before the view runs: a 304."""
+    """A read answered before it is rendered: a 304."""
 
     def __init__(self, response):
         self.response = response
@@ -46,58 +51,81 @@ class ShortCircuit(Exception):
 class PreconditionFailed(APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_detail = (
-        "The glossary changed since you read this (If-Match does not match its "
-        "current ETag). Read it again, reapply your change and retry."
+        "This resource changed since you read it (If-Match does not name its "
+        "current version). Read it again, reapply your change and retry."
     )
     default_code = "precondition_failed"
 
 
 class PreconditionRequired(APIException):
     status_code = status.HTTP_428_PRECONDITION_REQUIRED
-    default_detail = "Send If-Match with the ETag of your last read of this resource."
+    default_detail = (
+        "Send If-Match with the ETag (or the version) of your last read of "
+        "this resource."
+    )
     default_code = "precondition_required"
 
 
-def validator_headers(request) -> dict[str, str]:
-    version, changed_at = ContentVersion.stamp()
-    key = "|".join(
-        [
-            str(version),
-            changed_at.isoformat(),
-            timezone.localdate().isoformat(),
-            "drafts" if sees_drafts(request.user) else "public",
-            getattr(request, "accepted_media_type", ""),
-            # Scheme and host too: responses hold absolute URLs.
-            request.build_absolute_uri(),
-        ]
-    )
-    return {
-        "ETag": f'"{hashlib.blake2b(key.encode(), digest_size=16).hexdigest()}"',
-        "Last-Modified": http_date(changed_at.timestamp()),
+def etag(request, version: Version, variant: str = "") -> str:
+    parts = [
+        getattr(request, "accepted_media_type", ""),
+        # Scheme and host too: responses hold absolute URLs.
+        request.build_absolute_uri(),
+        variant,
+    ]
+    if sees_drafts(request.user):
+        # Editors' reads show drafts anywhere, and review states as of today.
+        parts += ["drafts", str(versions.head().number), str(timezone.localdate())]
+    digest = hashlib.blake2b("|".join(parts).encode(), digest_size=8).hexdigest()
+    return f'"{version.number}.{digest}"'
+
+
+def version_named(tag: str) -> str:
+    """The version an ETag of ours (or a bare version) names."""
+    return tag.strip('"').split(".", 1)[0]
+
+
+def validator_headers(request, version: Version, variant: str = "") -> dict:
+    headers = {
+        "ETag": etag(request, version, variant),
         "Cache-Control": (
             settings.GLOSSARY_CACHE_CONTROL_PRIVATE
             if request.user.is_authenticated
             else settings.GLOSSARY_CACHE_CONTROL
         ),
     }
+    if version.changed_at is not None:
+        headers["Last-Modified"] = http_date(version.changed_at.timestamp())
+    return headers
 
 
-def check_if_match(request):
-    """412 unless If-Match names the resource's current ETag (or is "*")."""
-    ContentVersion.lock()
+def check_if_match(request, version: Version):
+    """412 unless If-Match names the resource's current version (or is "*")."""
     if_match = request.headers.get("If-Match")
     if if_match is None:
         if settings.GLOSSARY_REQUIRE_IF_MATCH:
             raise PreconditionRequired()
         return
     etags = parse_etags(if_match)
-    if "*" not in etags and validator_headers(request)["ETag"] not in etags:
+    if "*" not in etags and str(version.number) not in map(version_named, etags):
         raise PreconditionFailed()
 
 
 class ConditionalGetMixin:
     """Validators on every successful read; a matching conditional GET is 304;
-    writes to an existing resource honour If-Match."""
+    writes to an existing resource honour If-Match.
+
+    A view says what its version is (`read_version`): early, so that a 304
+    costs that one read. A view that learns its version only from what it
+    reads (a page of a list) returns None there and calls `conditional()`.
+    """
+
+    def read_version(self) -> Version | None:
+        raise NotImplementedError
+
+    def own_version(self) -> Version:
+        """The version of the resource a write changes, as editors see it."""
+        raise NotImplementedError
 
     def dispatch(self, request, *args, **kwargs):
         if request.method in SAFE_METHODS:
@@ -109,23 +137,30 @@ class ConditionalGetMixin:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         if request.method in CHECKED_WRITES:
-            check_if_match(request)
-        if request.method not in SAFE_METHODS:
-            return
-        self.validators = validator_headers(request)
+            versions.lock()
+            check_if_match(request, self.own_version())
+        if request.method in SAFE_METHODS:
+            version = self.read_version()
+            if version is not None:
+                self.conditional(version)
+
+    def conditional(self, version: Version, variant: str = ""):
+        """Set this read's validators; a 304 if the client has this version."""
+        self.validators = validator_headers(self.request, version, variant)
         headers = HttpResponse(headers=self.validators)
         patch_vary_headers(headers, VARY)
         answer = get_conditional_response(
-            request,
+            self.request,
             etag=self.validators["ETag"],
-            last_modified=parse_http_date(self.validators["Last-Modified"]),
+            last_modified=version.changed_at and int(version.changed_at.timestamp()),
             response=headers,
         )
-        if answer is not headers:  # 304 Not Modified (or 412 for If-Match)
+        if answer is not headers:  # 304 Not Modified
             raise ShortCircuit(answer)
 
     def handle_exception(self, exc):
         if isinstance(exc, ShortCircuit):
+            mark_replayable(self.request, exc.response)
             return exc.response
         if self.request.method not in SAFE_METHODS:
             transaction.set_rollback(True)  # an error response writes nothing
@@ -135,8 +170,8 @@ class ConditionalGetMixin:
         response = super().finalize_response(request, response, *args, **kwargs)
         validators = getattr(self, "validators", None)
         if request.method not in SAFE_METHODS and response.status_code in (200, 201):
-            # The ETag a GET of this address now has, for the client's next write.
-            validators = {"ETag": validator_headers(request)["ETag"]}
+            # The ETag of the resource now, for the client's next write.
+            validators = {"ETag": etag(request, self.own_version())}
         if validators and response.status_code in (200, 201, 301):
             for header, value in validators.items():
                 response.headers[header] = value

@@ -1,15 +1,16 @@
 """Repeat anonymous reads answered from the response cache, before Django
 resolves the URL or REST framework builds its request.
 
-A read response depends only on the glossary's content version, the date,
+A read response depends only on the glossary's change log, the date,
 who asks, the format negotiated from its Accept header and its absolute URL.
 For anonymous readers (no Authorization header, no session cookie) the
 middleware files each 200 that an API view marks as served to an anonymous
 reader (terms/api/caching.py) under a key made of exactly those, with its
 headers. The same request at the same content version then gets the same
 bytes and headers back, or a 304 when its If-None-Match names that ETag: a
-cache read and none of the view's work. Any write to the glossary bumps the
-version, so an entry stops being served once the content it shows changed.
+cache read and none of the view's work. Any write to the glossary adds to
+the change log (terms/changes), so an entry stops being served once the
+content it shows changed.
 
 The key holds what the request means, not the text a client sent, so that
 equivalent requests share one entry and a client cannot fill the cache by
@@ -44,7 +45,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date
 from rest_framework.settings import api_settings
 
-from terms.models import ContentVersion
+from terms.changes import versions
 
 from .negotiation import negotiated
 from .unavailable import UNAVAILABLE
@@ -85,7 +86,7 @@ class VersionMemo:
     def get(self):
         now = time.monotonic()
         if self.stamp is None or now >= self.expires:
-            self.stamp = ContentVersion.stamp()
+            self.stamp = versions.head()
             self.expires = now + settings.GLOSSARY_VERSION_RECHECK_SECONDS
         return self.stamp
 
@@ -111,10 +112,8 @@ def replay_key(request) -> str | None:
     host = served_host(request)
     if host is None:
         return None
-    version, changed_at = version_memo.get()
     parts = [
-        str(version),
-        changed_at.isoformat(),
+        str(version_memo.get().number),
         timezone.localdate().isoformat(),
         negotiated(request),
         request.scheme,

@@ -94,8 +94,16 @@ def numbered_citations(term: Term, role: str) -> list[Citation]:
     return citations
 
 
+VERSION_HELP = (
+    "The number of its latest change: it grows whenever this representation "
+    'changes. Send it as `If-Match: "<version>"` on a write.'
+)
+
+
 class TermListSerializer(SelectableFieldsSerializer):
     """The compact form lists use."""
+
+    version = serializers.IntegerField(help_text=VERSION_HELP)
 
     url = serializers.HyperlinkedIdentityField(
         view_name="api:term-detail", lookup_field="slug"
@@ -113,6 +121,7 @@ class TermListSerializer(SelectableFieldsSerializer):
             "last_reviewed",
             "updated_at",
             "url",
+            "version",
         ]
 
 
@@ -156,6 +165,7 @@ class TermDetailSerializer(TermListSerializer):
             "review_state",
             "created_at",
             "updated_at",
+            "version",
         ]
 
     def get_definition_html(self, term) -> str:
@@ -189,6 +199,7 @@ class SourceSerializer(SelectableFieldsSerializer):
     api_url = serializers.HyperlinkedIdentityField(view_name="api:source-detail")
     reference = serializers.CharField(help_text="The formatted reference line.")
     cited_by = CitingTermSerializer(source="citations", many=True)
+    version = serializers.IntegerField(help_text=VERSION_HELP)
 
     class Meta:
         model = Source
@@ -206,6 +217,7 @@ class SourceSerializer(SelectableFieldsSerializer):
             "reference",
             "cited_by",
             "updated_at",
+            "version",
         ]
 
 

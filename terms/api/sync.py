@@ -1,21 +1,29 @@
 """GET /api/v1/sync/: the change feed (terms/changes/feed.py) as JSON, each
 upsert with the document the resource's own endpoint serves anonymously."""
 
+import json
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from terms.changes import feed
+from terms.changes import documents, feed, versions
 from terms.changes.models import Change
+from terms.models import Category, Source, Term
 
 from . import schema
 from .caching import ConditionalGetMixin
 from .params import StrictQueryParametersMixin
-from .serializers import CategorySerializer, SourceSerializer, TermDetailSerializer
+from .serializers import CategorySerializer, SourceSerializer
 
-DOCUMENTS = {
-    Change.Kind.TERM: TermDetailSerializer,
+MODELS = {
+    Change.Kind.TERM: Term,
+    Change.Kind.SOURCE: Source,
+    Change.Kind.CATEGORY: Category,
+}
+# Terms' documents are stored; these render the others'.
+SERIALIZERS = {
     Change.Kind.SOURCE: SourceSerializer,
     Change.Kind.CATEGORY: CategorySerializer,
 }
@@ -73,6 +81,9 @@ class SyncView(
     serializer_class = SyncPageSerializer
     query_parameters = ("cursor", "limit")
 
+    def read_version(self):
+        return versions.public_head()
+
     @extend_schema(
         summary="Sync: every document once, then the changes since",
         parameters=[SyncQuery],
@@ -88,6 +99,11 @@ class SyncView(
             )
         except feed.BadCursor as error:
             raise ValidationError({"cursor": [str(error)]}) from error
+        shown = [e["resource"] for e in page.entries if e["resource"] is not None]
+        for kind in SERIALIZERS:
+            versions.stamp([r for r in shown if isinstance(r, MODELS[kind])], kind)
+        terms = [r.pk for r in shown if isinstance(r, Term)]
+        self.stored = documents.by_ids(terms, "json")
         return Response(
             {
                 "results": [self.entry(entry) for entry in page.entries],
@@ -97,11 +113,14 @@ class SyncView(
         )
 
     def entry(self, entry: dict) -> dict:
-        resource = entry.pop("resource")
-        if resource is not None:
-            # The feed's querysets show what the public sees, whoever asks.
-            serializer = DOCUMENTS[entry["kind"]](
-                resource, context=self.get_serializer_context()
-            )
-            entry["document"] = serializer.data
-        return entry
+        resource, kind = entry.pop("resource"), entry["kind"]
+        if resource is None:
+            return entry
+        if kind == Change.Kind.TERM:
+            stored = self.stored.get(resource.pk)
+            if stored is None:  # unpublished since the feed read it
+                return entry | {"deleted": True}
+            return entry | {"document": json.loads(stored.served(self.request))}
+        # The feed's querysets show what the public sees, whoever asks.
+        serializer = SERIALIZERS[kind](resource, context=self.get_serializer_context())
+        return entry | {"document": serializer.data}

@@ -1,13 +1,18 @@
+import hashlib
+import json
 from collections import defaultdict
 
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from terms import letters, rights
-from terms.models import Category, OldSlug, Source, Term
+from terms.changes import documents, versions
+from terms.changes.versions import Version
+from terms.models import Category, Change, OldSlug, Source, Term
+from terms.models.term import sees_drafts
 from terms.search import suggest
 
 from . import schema
@@ -29,6 +34,45 @@ from .writes import WritableMixin
 
 class ReadMixin(ConditionalGetMixin, StrictQueryParametersMixin):
     """What every read endpoint does: strict parameters, then validators."""
+
+    version_kind = Change.Kind.TERM
+
+    def drafts(self) -> bool:
+        return sees_drafts(self.request.user)
+
+    def read_version(self):
+        return versions.of_kind(self.version_kind, drafts=self.drafts())
+
+
+class VersionedMixin(ReadMixin):
+    """A collection of resources of `version_kind` and each one: every
+    object shown carries its `version`, and a write compares its own."""
+
+    def read_version(self):
+        if self.action != "retrieve":
+            return super().read_version()
+        field = self.lookup_field
+        model = self.get_queryset().model
+        return versions.of_key(
+            self.version_kind, model, field, self.kwargs[field], drafts=self.drafts()
+        )
+
+    def get_object(self):
+        return versions.stamp([super().get_object()], self.version_kind, drafts=True)[0]
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return versions.stamp(page, self.version_kind, drafts=self.drafts())
+
+    def own_version(self):
+        written = getattr(self, "written", None) or self.get_object()
+        return versions.of(self.version_kind, written.pk, drafts=True)
+
+
+def picked(document: dict, fields: list[str] | None) -> dict:
+    if fields is None:
+        return document
+    return {name: value for name, value in document.items() if name in fields}
 
 
 @extend_schema_view(
@@ -53,7 +97,7 @@ class ReadMixin(ConditionalGetMixin, StrictQueryParametersMixin):
     **schema.writes("term", TermWriteSerializer, TermDetailSerializer),
 )
 class TermViewSet(
-    WritableMixin, FieldSelectionMixin, ReadMixin, viewsets.ReadOnlyModelViewSet
+    WritableMixin, FieldSelectionMixin, VersionedMixin, viewsets.ReadOnlyModelViewSet
 ):
     """Glossary terms: a compact paginated list, each term in full, and
     writes for editors' tools."""
@@ -79,9 +123,47 @@ class TermViewSet(
             return TermListSerializer
         return super().get_serializer_class()
 
+    def stored(self) -> bool:
+        """Whether this read is served from stored documents: the public's,
+        in JSON or JSON-LD (the browsable API renders live)."""
+        formats = ("json", JSONLDRenderer.format)
+        return not self.drafts() and self.request.accepted_renderer.format in formats
+
+    def read_version(self):
+        if self.action == "list":
+            return None  # the page's members decide (list())
+        if self.action == "retrieve" and self.stored():
+            form = self.request.accepted_renderer.format
+            self.document = documents.by_slug(self.kwargs["slug"], form)
+            return self.document and self.document.version
+        return super().read_version()
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        if not self.stored():
+            page = self.paginate_queryset(queryset)
+            shown = [(term.pk, term.version) for term in page]
+            self.conditional(*page_version(shown))
+            data = self.get_serializer(page, many=True).data
+            return self.get_paginated_response(data)
+        ids = self.paginate_queryset(queryset.values_list("pk", flat=True))
+        stored = documents.by_ids(ids, "compact")
+        shown = [(pk, stored[pk].version.number) for pk in ids]
+        self.conditional(*page_version(shown))
+        fields = self.selected_fields()
+        data = [picked(json.loads(stored[pk].served(request)), fields) for pk in ids]
+        return self.get_paginated_response(data)
+
+    def paginate_queryset(self, queryset):
+        if not self.stored():
+            return super().paginate_queryset(queryset)
+        return super(VersionedMixin, self).paginate_queryset(queryset)
+
     def read_representation(self, term):
+        self.written = term
         visible = Term.objects.visible_to(self.request.user)
         term = visible.with_related(linkable=visible).get(pk=term.pk)
+        versions.stamp([term], Change.Kind.TERM, drafts=True)
         return TermDetailSerializer(term, context=self.get_serializer_context()).data
 
     def save_extra(self, serializer):
@@ -105,6 +187,8 @@ class TermViewSet(
         return renderers
 
     def retrieve(self, request, *args, **kwargs):
+        if self.stored():
+            return self.retrieve_stored(request)
         try:
             term = self.get_object()
         except Http404:
@@ -112,6 +196,15 @@ class TermViewSet(
         if request.accepted_renderer.format == JSONLDRenderer.format:
             return Response(term_page(term))
         return Response(self.get_serializer(term).data)
+
+    def retrieve_stored(self, request):
+        if self.document is None:
+            return self.redirect_old_slug(request, self.kwargs["slug"])
+        body = self.document.served(request)
+        fields = self.selected_fields()
+        if fields is not None and request.accepted_renderer.format == "json":
+            return Response(picked(json.loads(body), fields))
+        return HttpResponse(body, content_type=request.accepted_renderer.media_type)
 
     def redirect_old_slug(self, request, slug):
         old = (
@@ -134,9 +227,11 @@ class TermViewSet(
     **schema.writes("source", SourceWriteSerializer, SourceSerializer),
 )
 class SourceViewSet(
-    WritableMixin, FieldSelectionMixin, ReadMixin, viewsets.ReadOnlyModelViewSet
+    WritableMixin, FieldSelectionMixin, VersionedMixin, viewsets.ReadOnlyModelViewSet
 ):
     """Sources (citations' targets), each with the terms that cite it."""
+
+    version_kind = Change.Kind.SOURCE
 
     serializer_class = SourceSerializer
     write_serializer_class = SourceWriteSerializer
@@ -144,7 +239,9 @@ class SourceViewSet(
     lookup_value_regex = "[0-9]+"
 
     def read_representation(self, source):
+        self.written = source
         source = self.get_queryset().get(pk=source.pk)
+        versions.stamp([source], Change.Kind.SOURCE, drafts=True)
         return SourceSerializer(source, context=self.get_serializer_context()).data
 
     def get_queryset(self):
@@ -152,9 +249,12 @@ class SourceViewSet(
 
 
 @extend_schema_view(**schema.reads("categories", "One category", CategorySerializer))
-class CategoryViewSet(FieldSelectionMixin, ReadMixin, viewsets.ReadOnlyModelViewSet):
+class CategoryViewSet(
+    FieldSelectionMixin, VersionedMixin, viewsets.ReadOnlyModelViewSet
+):
     """Categories with the number of published terms in each."""
 
+    version_kind = Change.Kind.CATEGORY
     serializer_class = CategorySerializer
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
@@ -185,6 +285,14 @@ class IndexView(ReadMixin, generics.GenericAPIView):
             if letter in groups
         ]
         return Response({"count": len(terms), "letters": index})
+
+
+def page_version(shown: list[tuple[int, int]]) -> tuple[Version, str]:
+    """A list page's version: its latest member's, and which members at
+    which versions it shows (so that a term leaving the page changes it)."""
+    latest = max((number for _, number in shown), default=0)
+    members = hashlib.blake2b(repr(shown).encode(), digest_size=8).hexdigest()
+    return Version(latest, None), members
 
 
 class AutocompleteQuery(serializers.Serializer):

@@ -21,7 +21,7 @@ from terms.models import Category, Source, Term
 
 from .models import Change
 
-KINDS = [Change.Kind.TERM, Change.Kind.SOURCE, Change.Kind.CATEGORY]
+KINDS = Change.PUBLIC
 
 
 class BadCursor(ValueError):
@@ -73,7 +73,8 @@ def public(kind: str):
     field its key is."""
     published = Term.objects.published()
     return {
-        Change.Kind.TERM: (published.with_related(), "slug"),
+        # A term's document is stored (terms/changes/documents.py).
+        Change.Kind.TERM: (published.only("pk", "slug"), "slug"),
         Change.Kind.SOURCE: (Source.objects.with_citing(published), "key"),
         Change.Kind.CATEGORY: (Category.objects.with_term_counts(), "slug"),
     }[kind]
@@ -110,7 +111,8 @@ def snapshot(cursor: Cursor, limit: int) -> Page:
 def changes(cursor: Cursor, limit: int) -> Page:
     # Up to `limit` log rows; a resource changed several times among them is
     # listed once, at its last change, with its document as it is now.
-    rows = list(Change.objects.filter(seq__gt=cursor.seq).order_by("seq")[: limit + 1])
+    log = Change.objects.filter(seq__gt=cursor.seq, kind__in=KINDS)
+    rows = list(log.order_by("seq")[: limit + 1])
     more, rows = len(rows) > limit, rows[:limit]
     last = {}
     for row in rows:

@@ -16,6 +16,10 @@ class Change(models.Model):
         TERM = "term", "term"
         SOURCE = "source", "source"
         CATEGORY = "category", "category"
+        # A change only editors see (terms/changes/triggers.py).
+        EDIT = "edit", "draft edit"
+
+    PUBLIC = [Kind.TERM, Kind.SOURCE, Kind.CATEGORY]
 
     seq = models.BigAutoField("sequence number", primary_key=True)
     kind = models.CharField("kind", max_length=10, choices=Kind.choices)
@@ -29,7 +33,43 @@ class Change(models.Model):
     class Meta:
         ordering = ["seq"]
         verbose_name = "change"
+        # A resource's version: its latest change.
+        indexes = [
+            models.Index(
+                fields=["resource_id", "kind", "seq"], name="terms_change_version"
+            ),
+            models.Index(fields=["kind", "seq"], name="terms_change_kind_head"),
+        ]
 
     def __str__(self):
         what = "deleted" if self.deleted else "changed"
         return f"{self.seq}: {self.kind} {self.key} {what}"
+
+
+class Document(models.Model):
+    """A published term's public representations, as its endpoints serve
+    them, built after it changed (terms/changes/documents.py): a read sends
+    these bytes. `version` is the term's public version they were built at;
+    a document older than the term's latest change is not served, nor one
+    whose review state `fresh_until` has passed. Absolute URLs in it start
+    with documents.ORIGIN, which a read replaces with its own."""
+
+    term = models.OneToOneField(
+        "terms.Term",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="document",
+    )
+    slug = models.SlugField("slug", max_length=200)
+    version = models.BigIntegerField("version")
+    changed_at = models.DateTimeField("changed at", null=True)
+    fresh_until = models.DateField("fresh until", null=True)
+    detail = models.TextField("JSON")
+    jsonld = models.TextField("JSON-LD")
+    compact = models.TextField("compact JSON", help_text="As lists show it.")
+
+    class Meta:
+        verbose_name = "stored document"
+
+    def __str__(self):
+        return f"{self.slug} at version {self.version}"

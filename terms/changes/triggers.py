@@ -13,6 +13,11 @@ What changes a public representation (drafts have none):
   to (their see-also lists show it), or that sources list as citing them;
 - a source's columns (and so every published term citing it);
 - a category's columns (and its published terms), and its term count.
+
+What the public cannot see is logged too, as a draft edit (kind "edit"):
+a draft's columns and rows, and a published term's links to drafts. It
+moves no public validator and the sync feed skips it, but it is part of
+the term's own version, which editors' reads show and If-Match compares.
 """
 
 from dataclasses import dataclass
@@ -84,6 +89,13 @@ def published_term(term_id: str) -> str:
     )
 
 
+def draft_term(term_id: str) -> str:
+    return (
+        f"SELECT id, slug AS key FROM terms_term "
+        f"WHERE id = {term_id} AND status <> {PUBLISHED}"
+    )
+
+
 def source(source_id: str) -> str:
     return f"SELECT id, key FROM terms_source WHERE id = {source_id}"
 
@@ -121,21 +133,32 @@ def child_triggers(table: str, statements) -> list[Trigger]:
     ]
 
 
+def alias_changes(row: str) -> list[str]:
+    return [
+        log("term", published_term(f"{row}.term_id")),
+        log("edit", draft_term(f"{row}.term_id")),
+    ]
+
+
 def citation_changes(row: str) -> list[str]:
     cited_by_published = f"EXISTS ({published_term(f'{row}.term_id')})"
     return [
         log("term", published_term(f"{row}.term_id")),
+        log("edit", draft_term(f"{row}.term_id")),
         log("source", f"{source(f'{row}.source_id')} AND {cited_by_published}"),
     ]
 
 
 def see_also_changes(row: str) -> list[str]:
+    public = f"EXISTS ({published_term(f'{row}.target_id')})"
     return [
+        log("term", f"{published_term(f'{row}.term_id')} AND {public}"),
+        # Only editors see a link to a draft, and any link of a draft.
         log(
-            "term",
-            f"{published_term(f'{row}.term_id')} AND EXISTS "
-            f"({published_term(f'{row}.target_id')})",
-        )
+            "edit",
+            f"SELECT id, slug AS key FROM terms_term WHERE id = {row}.term_id "
+            f"AND (status <> {PUBLISHED} OR NOT {public})",
+        ),
     ]
 
 
@@ -215,9 +238,21 @@ TRIGGERS = [
             log("category", category("OLD.category_id")),
         ],
     ),
-    *child_triggers(
-        "terms_alias", lambda row: [log("term", published_term(f"{row}.term_id"))]
+    Trigger(
+        "terms_term_draft_insert",
+        "terms_term",
+        "INSERT",
+        f"NEW.status <> {PUBLISHED}",
+        [log("edit", term("NEW"))],
     ),
+    Trigger(
+        "terms_term_draft_update",
+        "terms_term",
+        "UPDATE",
+        f"NEW.status <> {PUBLISHED} AND ({changed(TERM_COLUMNS)})",
+        [log("edit", term("NEW"))],
+    ),
+    *child_triggers("terms_alias", alias_changes),
     *child_triggers("terms_citation", citation_changes),
     *child_triggers("terms_seealso", see_also_changes),
     Trigger(

@@ -1,7 +1,6 @@
 from terms.changes.models import Change
 
 from .category import Category
-from .content_version import ContentVersion
 from .links import Citation, SeeAlso
 from .names import Alias, OldSlug
 from .source import Source
@@ -12,7 +11,6 @@ __all__ = [
     "Category",
     "Change",
     "Citation",
-    "ContentVersion",
     "OldSlug",
     "SeeAlso",
     "Source",

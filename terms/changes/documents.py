@@ -1,0 +1,185 @@
+"""Stored documents: each published term's public JSON, JSON-LD and compact
+list item, rendered once after it changes and then served as stored bytes.
+
+A document records the term's public version it was built at. It is served
+only while no later change to the term is logged and its review state has
+not turned with the date, which one indexed query checks as it reads the
+bytes. Otherwise it is built again, by the first read that needs it or by
+`manage.py build_documents` (after bulk loads; daily, so that review states
+turn on time). When a review state turns, the rebuild logs the term as
+changed, so its version, ETag and the sync feed say so.
+
+Built documents hold no request: their absolute URLs start with ORIGIN,
+which serving replaces with the origin the request came to.
+"""
+
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
+
+from terms import review
+from terms.api.jsonld import JSONLDRenderer, term_page
+from terms.api.serializers import TermDetailSerializer, TermListSerializer
+from terms.models import Term
+
+from . import versions
+from .models import Change, Document
+from .versions import Version, as_datetime
+
+# A reserved name (RFC 2606): no link an editor writes can point there.
+ORIGIN = "https://origin.glossary.invalid"
+FORMATS = {"json": "detail", "jsonld": "jsonld", "compact": "compact"}
+# Whether document d is current: built at the term's latest public change,
+# and today within its review state. Parameters: today.
+CURRENT = (
+    "(d.fresh_until IS NULL OR d.fresh_until > %s) AND NOT EXISTS ("
+    f"SELECT 1 FROM {Change._meta.db_table} c WHERE c.resource_id = d.term_id "
+    "AND c.kind = 'term' AND c.seq > d.version)"
+)
+BATCH = 500
+UPDATED = [
+    "slug",
+    "version",
+    "changed_at",
+    "fresh_until",
+    "detail",
+    "jsonld",
+    "compact",
+]
+
+
+class Origin:
+    """What the serializers need of a request to build absolute URLs."""
+
+    versioning_scheme = None
+    GET: dict = {}  # no ?format= to carry into links
+
+    def build_absolute_uri(self, location: str) -> str:
+        return ORIGIN + location
+
+
+@dataclass(frozen=True)
+class Stored:
+    term_id: int
+    version: Version
+    body: str
+
+    def served(self, request) -> str:
+        return self.body.replace(ORIGIN, request.build_absolute_uri("/")[:-1])
+
+
+def current(columns: str, where: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {Document._meta.db_table} d "
+            f"WHERE {where} AND {CURRENT}",
+            [*params, timezone.localdate()],
+        )
+        return cursor.fetchall()
+
+
+def read(where: str, params: list, form: str) -> list[Stored]:
+    rows = current(
+        f"d.term_id, d.version, d.changed_at, d.{FORMATS[form]}", where, params
+    )
+    return [
+        Stored(term_id, Version(number, changed_at and as_datetime(changed_at)), body)
+        for term_id, number, changed_at, body in rows
+    ]
+
+
+def by_slug(slug: str, form: str) -> Stored | None:
+    """A published term's document in `form`; None if no term has the slug."""
+    stored = read("d.slug = %s", [slug], form)
+    if stored:
+        return stored[0]
+    ids = list(Term.objects.published().filter(slug=slug).values_list("pk", flat=True))
+    return build(ids, form).get(ids[0]) if ids else None
+
+
+def by_ids(ids: list[int], form: str) -> dict[int, Stored]:
+    """The documents of these published terms in `form`, by term id."""
+    marks = ", ".join(["%s"] * len(ids)) or "NULL"
+    found = {s.term_id: s for s in read(f"d.term_id IN ({marks})", ids, form)}
+    missing = [pk for pk in ids if pk not in found]
+    return found | (build(missing, form) if missing else {})
+
+
+def build(ids: list[int], form: str = "json") -> dict[int, Stored]:
+    """Render and store the documents of those of `ids` that are published;
+    returns them in `form`, by term id."""
+    with transaction.atomic():
+        log_review_turns(ids)
+        # Read before what they are built from: a change committed in
+        # between makes a document look older, never newer.
+        numbers = versions.of_many(Change.Kind.TERM, ids)
+        terms = Term.objects.published().with_related().filter(pk__in=ids)
+        documents = [render(term, numbers) for term in terms]
+        built = {d.term_id for d in documents}
+        Document.objects.filter(term_id__in=set(ids) - built).delete()
+        # Two readers may build one document at once: the last one stays.
+        Document.objects.bulk_create(
+            documents,
+            update_conflicts=True,
+            unique_fields=["term"],
+            update_fields=UPDATED,
+        )
+    column = FORMATS[form]
+    return {
+        d.term_id: Stored(
+            d.term_id, Version(d.version, d.changed_at), getattr(d, column)
+        )
+        for d in documents
+    }
+
+
+def build_stale(batch: int = BATCH) -> int:
+    """Build every published term's document that is missing or not current;
+    returns how many were built."""
+    built = {term_id for (term_id,) in current("d.term_id", "TRUE", [])}
+    stale = [
+        pk
+        for pk in Term.objects.published().order_by("pk").values_list("pk", flat=True)
+        if pk not in built
+    ]
+    for start in range(0, len(stale), batch):
+        build(stale[start : start + batch])
+    return len(stale)
+
+
+def log_review_turns(ids: list[int]):
+    """Log as changed the terms whose stored review state the date turned."""
+    turned = Document.objects.filter(
+        term_id__in=ids, fresh_until__lte=timezone.localdate()
+    ).values_list("term_id", "slug")
+    rows = [
+        Change(
+            kind=Change.Kind.TERM,
+            resource_id=term_id,
+            key=slug,
+            changed_at=timezone.now(),
+        )
+        for term_id, slug in turned
+    ]
+    if rows:
+        versions.lock()
+        Change.objects.bulk_create(rows)
+
+
+def render(term, numbers: dict[int, Version]) -> Document:
+    version = numbers.get(term.pk, Version.none())
+    term.version = version.number
+    context = {"request": Origin(), "format": None}
+    json = JSONRenderer()
+    return Document(
+        term=term,
+        slug=term.slug,
+        version=version.number,
+        changed_at=version.changed_at,
+        fresh_until=review.next_turn(term.last_reviewed, term.review_due),
+        detail=json.render(TermDetailSerializer(term, context=context).data).decode(),
+        jsonld=JSONLDRenderer().render(term_page(term)).decode(),
+        compact=json.render(TermListSerializer(term, context=context).data).decode(),
+    )
