@@ -45,11 +45,12 @@ def test_creating_a_published_term_logs_it_and_its_category(db, category):
     assert logged == {upsert("term", "new"), upsert("category", "alignment")}
 
 
-def test_a_draft_edit_logs_nothing(glossary):
+def test_a_draft_edit_logs_only_a_draft_edit(glossary):
     draft = glossary["draft"]
     draft.definition = "Changed."
-    assert changes_during(draft.save) == set()
-    assert changes_during(lambda: Alias.objects.create(term=draft, name="D")) == set()
+    assert changes_during(draft.save) == {upsert("edit", "draft")}
+    created = changes_during(lambda: Alias.objects.create(term=draft, name="D"))
+    assert created == {upsert("edit", "draft")}
 
 
 def test_an_edit_logs_the_term_and_what_shows_it(glossary):
@@ -114,9 +115,9 @@ def test_a_terms_rows_log_the_term(glossary, write):
     assert upsert("term", "linker") in changes_during(lambda: write(glossary["linker"]))
 
 
-def test_a_link_to_a_draft_logs_nothing(glossary, link):
+def test_a_link_to_a_draft_logs_only_a_draft_edit(glossary, link):
     logged = changes_during(lambda: link(glossary["linker"], glossary["draft"]))
-    assert logged == set()
+    assert logged == {upsert("edit", "linker")}
 
 
 def test_a_source_edit_logs_the_source_and_its_citing_terms(glossary):

@@ -47,11 +47,13 @@ def snapshot() -> dict:
 
 
 def without_ids(data):
-    """Database ids (and the URLs made of them) may differ between databases;
-    only sources show them."""
+    """Database ids (and the URLs made of them) and versions (numbers in a
+    database's change log) may differ between databases."""
     if isinstance(data, dict):
         return {
-            k: without_ids(v) for k, v in data.items() if k not in {"id", "api_url"}
+            k: without_ids(v)
+            for k, v in data.items()
+            if k not in {"id", "api_url", "version"}
         }
     if isinstance(data, list):
         return [without_ids(item) for item in data]

@@ -181,6 +181,7 @@ def test_list_is_compact_and_detail_is_full(api, glossary):
         "last_reviewed",
         "updated_at",
         "url",
+        "version",
     }
     detail = api.get(listed["url"]).json()
     assert {"definition_html", "sources", "see_also", "aliases"} <= set(detail)

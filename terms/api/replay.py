@@ -191,7 +191,11 @@ def replay(request, headers, content):
     answer = get_conditional_response(
         request,
         etag=headers.get("ETag"),
-        last_modified=parse_http_date(headers["Last-Modified"]),
+        last_modified=(
+            parse_http_date(headers["Last-Modified"])
+            if "Last-Modified" in headers
+            else None
+        ),
         response=validators,
     )
     if answer is not validators:  # 304, or 412 for a failed If-Match

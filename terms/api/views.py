@@ -1,6 +1,7 @@
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -143,16 +144,26 @@ class TermViewSet(
         if not self.stored():
             page = self.paginate_queryset(queryset)
             shown = [(term.pk, term.version) for term in page]
-            self.conditional(*page_version(shown))
+            self.conditional(*self.page_version(shown))
             data = self.get_serializer(page, many=True).data
             return self.get_paginated_response(data)
         ids = self.paginate_queryset(queryset.values_list("pk", flat=True))
         stored = documents.by_ids(ids, "compact")
         shown = [(pk, stored[pk].version.number) for pk in ids]
-        self.conditional(*page_version(shown))
+        self.conditional(*self.page_version(shown))
         fields = self.selected_fields()
         data = [picked(json.loads(stored[pk].served(request)), fields) for pk in ids]
         return self.get_paginated_response(data)
+
+    def page_version(self, shown: Sequence[tuple[int, int]]) -> tuple[Version, str]:
+        """A list page's version: its latest member's, and which members at
+        which versions it shows (so that a term leaving the page changes it).
+        Last modified: when a term that this reader sees last changed (a
+        page's own members may be older than one that left it)."""
+        latest = max((number for _, number in shown), default=0)
+        members = hashlib.blake2b(repr(shown).encode(), digest_size=8).hexdigest()
+        changed_at = versions.of_kind(Change.Kind.TERM, drafts=self.drafts()).changed_at
+        return Version(latest, changed_at), members
 
     def paginate_queryset(self, queryset):
         if not self.stored():
@@ -216,6 +227,8 @@ class TermViewSet(
         )
         if old is None:
             raise Http404("No term has this slug.")
+        # Cacheable while no term the reader sees changes (a rename would).
+        self.conditional(versions.of_kind(Change.Kind.TERM, drafts=self.drafts()))
         location = old.term.get_absolute_url()
         if query := request.META.get("QUERY_STRING"):
             location = f"{location}?{query}"
@@ -285,14 +298,6 @@ class IndexView(ReadMixin, generics.GenericAPIView):
             if letter in groups
         ]
         return Response({"count": len(terms), "letters": index})
-
-
-def page_version(shown: list[tuple[int, int]]) -> tuple[Version, str]:
-    """A list page's version: its latest member's, and which members at
-    which versions it shows (so that a term leaving the page changes it)."""
-    latest = max((number for _, number in shown), default=0)
-    members = hashlib.blake2b(repr(shown).encode(), digest_size=8).hexdigest()
-    return Version(latest, None), members
 
 
 class AutocompleteQuery(serializers.Serializer):

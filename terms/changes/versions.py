@@ -71,12 +71,17 @@ def of_key(kind: str, model, field: str, value, *, drafts: bool = False):
     kinds = kinds_of(kind, drafts)
     marks = ", ".join(["%s"] * len(kinds))
     column = model._meta.pk if field == "pk" else model._meta.get_field(field)
+    value = column.to_python(value)
+    if isinstance(value, int):
+        low, high = connection.ops.integer_field_range(column.get_internal_type())
+        if not low <= value <= high:
+            return None  # no row has it
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT r.id, MAX(c.seq), MAX(c.changed_at) FROM {model._meta.db_table} r "
             f"LEFT JOIN {TABLE} c ON c.resource_id = r.id AND c.kind IN ({marks}) "
             f"WHERE r.{column.column} = %s GROUP BY r.id",
-            [*kinds, column.to_python(value)],
+            [*kinds, value],
         )
         row = cursor.fetchone()
     if row is None:
