@@ -31,6 +31,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
+from terms.changes import documents
+
 from .lookalikes import lookalike_key
 from .models import Alias, Category, Citation, OldSlug, SeeAlso, Source, Term
 
@@ -260,7 +262,7 @@ def generate(
     """
     if terms < 1:
         raise ValueError("Generate at least one term.")
-    with transaction.atomic():
+    with documents.kept_current(), transaction.atomic():
         if replace:
             if not force and (found := foreign_content()):
                 raise NotGenerated(

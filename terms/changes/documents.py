@@ -13,9 +13,10 @@ Built documents hold no request: their absolute URLs start with ORIGIN,
 which serving replaces with the origin the request came to.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
@@ -183,3 +184,38 @@ def render(term, numbers: dict[int, Version]) -> Document:
         jsonld=JSONLDRenderer().render(term_page(term)).decode(),
         compact=json.render(TermListSerializer(term, context=context).data).decode(),
     )
+
+
+def build_changed_since(seq: int) -> int:
+    """Build the documents of the terms logged as changed after `seq`."""
+    changed = Change.objects.filter(kind=Change.Kind.TERM, seq__gt=seq)
+    ids = sorted(set(changed.values_list("resource_id", flat=True)))
+    for start in range(0, len(ids), BATCH):
+        build(ids[start : start + BATCH])
+    return len(ids)
+
+
+def build_after_commit(using: str = "default"):
+    """Build, once this transaction commits, the documents of the terms it
+    changed (a write that saves models calls this before it writes)."""
+    connection = connections[using]
+    if any(
+        getattr(f, "builds_documents", False) for _, f, _ in connection.run_on_commit
+    ):
+        return  # this transaction will already
+    since = versions.head().number
+
+    def build_now():
+        build_changed_since(since)
+
+    build_now.builds_documents = True
+    transaction.on_commit(build_now, using=using, robust=True)
+
+
+@contextmanager
+def kept_current():
+    """Around a bulk write (a load, an import): build the documents of the
+    terms it changed when it ends."""
+    since = versions.head().number
+    yield
+    build_changed_since(since)

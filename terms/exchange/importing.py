@@ -12,6 +12,7 @@ from django.db import DataError, IntegrityError, connection, models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from terms.changes import documents
 from terms.history import record_versions
 from terms.models import Alias, Category, Citation, OldSlug, SeeAlso, Source, Term
 from terms.models.fields import derived_fields, fill_derived
@@ -95,6 +96,7 @@ def import_glossary(text: str, *, dry_run: bool = False) -> Outcome:
                 problems.sort(key=lambda problem: problem[0])
                 raise ImportFailed([problem for _, problem in problems])
             if not dry_run:
+                documents.build_after_commit()
                 write(plan)
     except (IntegrityError, DataError) as error:
         raise ImportFailed([f"the database refused the file: {error}"]) from error

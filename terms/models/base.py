@@ -1,4 +1,6 @@
-from django.db import models
+from contextlib import contextmanager
+
+from django.db import models, transaction
 
 
 def content_values(instance: models.Model) -> dict:
@@ -24,6 +26,17 @@ def is_unchanged(instance: models.Model) -> bool:
     return stored_values(instance) == content_values(instance)
 
 
+@contextmanager
+def written():
+    """A write and what it implies, as one transaction, after which the
+    stored documents of the terms it changed are built."""
+    from terms.changes import documents  # it renders with the API's serializers
+
+    with transaction.atomic():
+        documents.build_after_commit()
+        yield
+
+
 class ContentModel(models.Model):
     """A glossary record: a save that changes no value writes nothing, so no
     timestamp, history version or HTTP validator changes for it."""
@@ -35,16 +48,22 @@ class ContentModel(models.Model):
         stored = None if kwargs.get("force_insert") else stored_values(self)
         if stored is not None and stored == content_values(self):
             return
-        super().save(*args, **kwargs)
-        self.after_save(stored)
+        with written():
+            super().save(*args, **kwargs)
+            self.after_save(stored)
 
     def touch(self):
         """Save even if no value changed: what the record shows changed
         elsewhere (a term's aliases, citations or links), so it gets a new
         timestamp and history version all the same."""
         stored = stored_values(self)
-        super().save()
-        self.after_save(stored)
+        with written():
+            super().save()
+            self.after_save(stored)
+
+    def delete(self, *args, **kwargs):
+        with written():
+            return super().delete(*args, **kwargs)
 
     def after_save(self, stored: dict | None):
         """What a save implies beyond the row, given the values it replaced

@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from django.core.management.commands import loaddata
 
+from terms.changes import documents
 from terms.history import record_versions
 from terms.models import Alias, Citation, SeeAlso, Term
 from terms.models.base import is_unchanged
@@ -15,6 +16,7 @@ class Command(loaddata.Command):
     def loaddata(self, fixture_labels):
         self.written = defaultdict(list)
         self.touched = set()
+        documents.build_after_commit(self.using)
         super().loaddata(fixture_labels)
         record_versions(self.written, reason="loaddata")
 
