@@ -1,6 +1,7 @@
 """Markdown to HTML that is safe to put in a page as it is."""
 
 import html
+import threading
 
 import markdown
 import nh3
@@ -18,10 +19,23 @@ class MarkdownTooDeep(ValueError):
     pass
 
 
+class Parsers(threading.local):
+    """One Markdown parser per thread, reset for each text: setting one up
+    costs more than converting a definition."""
+
+    def get(self) -> markdown.Markdown:
+        if not hasattr(self, "parser"):
+            self.parser = markdown.Markdown(extensions=["tables", "sane_lists"])
+        return self.parser.reset()
+
+
+parsers = Parsers()
+
+
 def markdown_to_html(text: str) -> str:
     """Unsanitised HTML; MarkdownTooDeep when nesting exhausts the parser."""
     try:
-        return markdown.markdown(text, extensions=["tables", "sane_lists"])
+        return parsers.get().convert(text)
     except RecursionError as error:
         raise MarkdownTooDeep from error
 

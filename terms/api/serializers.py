@@ -1,3 +1,5 @@
+from functools import cached_property
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -174,15 +176,21 @@ class TermDetailSerializer(TermListSerializer):
     def get_example_html(self, term) -> str:
         return render_markdown(term.example)
 
+    @cached_property
+    def citation_list(self):
+        """One list serializer for every term this one renders: its fields
+        are set up once, not per term."""
+        return CitationSerializer(many=True)
+
     @extend_schema_field(CitationSerializer(many=True))
     def get_sources(self, term):
         citations = numbered_citations(term, Citation.Role.SOURCE)
-        return CitationSerializer(citations, many=True).data
+        return self.citation_list.to_representation(citations)
 
     @extend_schema_field(CitationSerializer(many=True))
     def get_further_reading(self, term):
         citations = numbered_citations(term, Citation.Role.FURTHER_READING)
-        return CitationSerializer(citations, many=True).data
+        return self.citation_list.to_representation(citations)
 
 
 class CitingTermSerializer(serializers.ModelSerializer):

@@ -1,17 +1,13 @@
-import hashlib
-import json
 from collections import defaultdict
-from collections.abc import Sequence
 
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from terms import letters, rights
-from terms.changes import documents, versions
-from terms.changes.versions import Version
+from terms.changes import versions
 from terms.models import Category, Change, OldSlug, Source, Term
 from terms.models.term import sees_drafts
 from terms.search import suggest
@@ -29,6 +25,7 @@ from .serializers import (
     TermDetailSerializer,
     TermListSerializer,
 )
+from .stored_reads import StoredReadsMixin
 from .write_serializers import SourceWriteSerializer, TermWriteSerializer
 from .writes import WritableMixin
 
@@ -70,12 +67,6 @@ class VersionedMixin(ReadMixin):
         return versions.of(self.version_kind, written.pk, drafts=True)
 
 
-def picked(document: dict, fields: list[str] | None) -> dict:
-    if fields is None:
-        return document
-    return {name: value for name, value in document.items() if name in fields}
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="List terms",
@@ -98,7 +89,11 @@ def picked(document: dict, fields: list[str] | None) -> dict:
     **schema.writes("term", TermWriteSerializer, TermDetailSerializer),
 )
 class TermViewSet(
-    WritableMixin, FieldSelectionMixin, VersionedMixin, viewsets.ReadOnlyModelViewSet
+    WritableMixin,
+    FieldSelectionMixin,
+    StoredReadsMixin,
+    VersionedMixin,
+    viewsets.ReadOnlyModelViewSet,
 ):
     """Glossary terms: a compact paginated list, each term in full, and
     writes for editors' tools."""
@@ -123,52 +118,6 @@ class TermViewSet(
         if self.action == "list":
             return TermListSerializer
         return super().get_serializer_class()
-
-    def stored(self) -> bool:
-        """Whether this read is served from stored documents: the public's,
-        in JSON or JSON-LD (the browsable API renders live)."""
-        formats = ("json", JSONLDRenderer.format)
-        return not self.drafts() and self.request.accepted_renderer.format in formats
-
-    def read_version(self):
-        if self.action == "list":
-            return None  # the page's members decide (list())
-        if self.action == "retrieve" and self.stored():
-            form = self.request.accepted_renderer.format
-            self.document = documents.by_slug(self.kwargs["slug"], form)
-            return self.document and self.document.version
-        return super().read_version()
-
-    def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
-        if not self.stored():
-            page = self.paginate_queryset(queryset)
-            shown = [(term.pk, term.version) for term in page]
-            self.conditional(*self.page_version(shown))
-            data = self.get_serializer(page, many=True).data
-            return self.get_paginated_response(data)
-        ids = self.paginate_queryset(queryset.values_list("pk", flat=True))
-        stored = documents.by_ids(ids, "compact")
-        shown = [(pk, stored[pk].version.number) for pk in ids]
-        self.conditional(*self.page_version(shown))
-        fields = self.selected_fields()
-        data = [picked(json.loads(stored[pk].served(request)), fields) for pk in ids]
-        return self.get_paginated_response(data)
-
-    def page_version(self, shown: Sequence[tuple[int, int]]) -> tuple[Version, str]:
-        """A list page's version: its latest member's, and which members at
-        which versions it shows (so that a term leaving the page changes it).
-        Last modified: when a term that this reader sees last changed (a
-        page's own members may be older than one that left it)."""
-        latest = max((number for _, number in shown), default=0)
-        members = hashlib.blake2b(repr(shown).encode(), digest_size=8).hexdigest()
-        changed_at = versions.of_kind(Change.Kind.TERM, drafts=self.drafts()).changed_at
-        return Version(latest, changed_at), members
-
-    def paginate_queryset(self, queryset):
-        if not self.stored():
-            return super().paginate_queryset(queryset)
-        return super(VersionedMixin, self).paginate_queryset(queryset)
 
     def read_representation(self, term):
         self.written = term
@@ -207,15 +156,6 @@ class TermViewSet(
         if request.accepted_renderer.format == JSONLDRenderer.format:
             return Response(term_page(term))
         return Response(self.get_serializer(term).data)
-
-    def retrieve_stored(self, request):
-        if self.document is None:
-            return self.redirect_old_slug(request, self.kwargs["slug"])
-        body = self.document.served(request)
-        fields = self.selected_fields()
-        if fields is not None and request.accepted_renderer.format == "json":
-            return Response(picked(json.loads(body), fields))
-        return HttpResponse(body, content_type=request.accepted_renderer.media_type)
 
     def redirect_old_slug(self, request, slug):
         old = (

@@ -117,7 +117,7 @@ def build(ids: list[int], form: str = "json") -> dict[int, Stored]:
         # between makes a document look older, never newer.
         numbers = versions.of_many(Change.Kind.TERM, ids)
         terms = Term.objects.published().with_related().filter(pk__in=ids)
-        documents = [render(term, numbers) for term in terms]
+        documents = render(list(terms), numbers)
         built = {d.term_id for d in documents}
         Document.objects.filter(term_id__in=set(ids) - built).delete()
         # Two readers may build one document at once: the last one stays.
@@ -169,21 +169,28 @@ def log_review_turns(ids: list[int]):
         Change.objects.bulk_create(rows)
 
 
-def render(term, numbers: dict[int, Version]) -> Document:
-    version = numbers.get(term.pk, Version.none())
-    term.version = version.number
+def render(terms: list, numbers: dict[int, Version]) -> list[Document]:
+    """The documents of these terms (fetched with_related()), rendered as a
+    batch: each serializer's fields are set up once, not once per term."""
+    for term in terms:
+        term.version = numbers.get(term.pk, Version.none()).number
     context = {"request": Origin(), "format": None}
-    json = JSONRenderer()
-    return Document(
-        term=term,
-        slug=term.slug,
-        version=version.number,
-        changed_at=version.changed_at,
-        fresh_until=review.next_turn(term.last_reviewed, term.review_due),
-        detail=json.render(TermDetailSerializer(term, context=context).data).decode(),
-        jsonld=JSONLDRenderer().render(term_page(term)).decode(),
-        compact=json.render(TermListSerializer(term, context=context).data).decode(),
-    )
+    details = TermDetailSerializer(terms, many=True, context=context).data
+    items = TermListSerializer(terms, many=True, context=context).data
+    json, jsonld = JSONRenderer(), JSONLDRenderer()
+    return [
+        Document(
+            term=term,
+            slug=term.slug,
+            version=term.version,
+            changed_at=numbers.get(term.pk, Version.none()).changed_at,
+            fresh_until=review.next_turn(term.last_reviewed, term.review_due),
+            detail=json.render(detail).decode(),
+            jsonld=jsonld.render(term_page(term)).decode(),
+            compact=json.render(item).decode(),
+        )
+        for term, detail, item in zip(terms, details, items, strict=True)
+    ]
 
 
 def build_changed_since(seq: int) -> int:
