@@ -193,7 +193,7 @@ CACHES = {
         if REDIS_URL
         else {"BACKEND": f"{CACHE_BACKENDS}.locmem.LocMemCache"}
     ),
-    # Rendered read responses, keyed by their ETag (terms/api/caching.py):
+    # Rendered read responses (terms/api/replay.py, keys in freshness.py):
     # shared through Redis when there is one, else each process keeps its own.
     "responses": (
         redis_cache | {"KEY_PREFIX": "responses", "TIMEOUT": 600}
@@ -211,7 +211,7 @@ CACHES = {
 GLOSSARY_CACHE_CONTROL = os.environ.get(
     "GLOSSARY_CACHE_CONTROL", "public, max-age=60, stale-while-revalidate=300"
 )
-# How often each process rechecks the content version when it replays a
+# How often each process rechecks the change log's head when it replays a
 # cached read to an anonymous reader (terms/api/replay.py): such a reader may
 # see content up to this many seconds old. 0 checks on every request.
 GLOSSARY_VERSION_RECHECK_SECONDS = float(

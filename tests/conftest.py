@@ -169,13 +169,13 @@ def pytest_report_header(config):
 @pytest.fixture(autouse=True)
 def fresh_caches():
     """Rate-limit counters and rendered responses live in caches, and each
-    process remembers the content version for a moment and which of its
+    process remembers the change log's head for a moment and which of its
     dependencies were down; each test starts with none of them."""
     from django.core.cache import caches
 
     from terms import cache as redis_cache
     from terms.api import unavailable
-    from terms.api.replay import version_memo
+    from terms.api.freshness import version_memo
 
     for cache in caches.all():
         cache.clear()

@@ -129,4 +129,3 @@ def test_build_documents_builds_what_is_missing_once(db, make_term, capsys):
 def test_a_document_is_not_built_for_a_draft(make_term):
     draft = make_term("Draft", status=Term.Status.DRAFT)
     assert not Document.objects.filter(term=draft).exists()
-

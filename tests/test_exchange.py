@@ -39,7 +39,7 @@ def clear_glossary():
 
 
 def snapshot() -> dict:
-    """Every row of the app: content, history and the content version."""
+    """Every row of the app: content, history, the change log and stored documents."""
     return {
         model._meta.label: list(model._base_manager.order_by("pk").values())
         for model in apps.get_app_config("terms").get_models()

@@ -12,7 +12,7 @@ URL = "/api/v1/terms/ai-alignment/"
 
 @pytest.fixture
 def recheck(settings):
-    """Let each process trust its last reading of the content version."""
+    """Let each process trust its last reading of the change log's head."""
     settings.GLOSSARY_VERSION_RECHECK_SECONDS = 60
     return settings
 
@@ -21,7 +21,7 @@ def recheck(settings):
 def clock(monkeypatch):
     """The replay's notion of time, moved by hand."""
     now = [1000.0]
-    monkeypatch.setattr("terms.api.replay.time.monotonic", lambda: now[0])
+    monkeypatch.setattr("terms.api.freshness.time.monotonic", lambda: now[0])
     return now
 
 

@@ -1,16 +1,12 @@
 """Repeat anonymous reads answered from the response cache, before Django
 resolves the URL or REST framework builds its request.
 
-A read response depends only on the glossary's change log, the date,
-who asks, the format negotiated from its Accept header and its absolute URL.
 For anonymous readers (no Authorization header, no session cookie) the
 middleware files each 200 that an API view marks as served to an anonymous
-reader (terms/api/caching.py) under a key made of exactly those, with its
-headers. The same request at the same content version then gets the same
-bytes and headers back, or a 304 when its If-None-Match names that ETag: a
-cache read and none of the view's work. Any write to the glossary adds to
-the change log (terms/changes), so an entry stops being served once the
-content it shows changed.
+reader, with its headers, under the key terms/api/freshness.py makes of
+what the response depends on. The same request then gets the same bytes
+and headers back, or a 304 when its If-None-Match names that ETag: a cache
+read and none of the view's work.
 
 The key holds what the request means, not the text a client sent, so that
 equivalent requests share one entry and a client cannot fill the cache by
@@ -21,41 +17,23 @@ server's own (a client can send any, and the body's URLs repeat it) is
 answered but not filed; a host the site does not serve is never filed
 (Django answers it 400).
 
-Each process rechecks the version at most every
-GLOSSARY_VERSION_RECHECK_SECONDS (default 1; 0 checks on every request), so
-that a replay costs no database query at all: an anonymous reader may see
-the glossary as it was up to that long ago, well within the max-age public
-responses already allow caches. Misses, signed-in users and writes always
-read the current version.
-
 Replays count against the anonymous read throttle like any other read.
 """
-
-import hashlib
-import time
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
-from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
-from django.http.request import split_domain_port
-from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date
 from rest_framework.settings import api_settings
 
-from terms.changes import versions
-
-from .negotiation import negotiated
+from .freshness import FILED, replay_key
 from .unavailable import UNAVAILABLE
 
 # Only the content API's reads are filed (not its schema or docs pages);
 # other paths pass straight through.
 API_PREFIX = "/api/v1/"
-# A 200 is filed with its body; a 304 (a conditional read whose body was never
-# rendered) with its validators only, enough to answer the next one.
-FILED = (200, 304)
 # What a 304 repeats of the full response (RFC 9110, 15.4.5).
 NOT_MODIFIED = ("Cache-Control", "ETag", "Expires", "Last-Modified", "Vary")
 
@@ -72,63 +50,6 @@ def replayable(request) -> bool:
         and "HTTP_AUTHORIZATION" not in request.META
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
     )
-
-
-class VersionMemo:
-    """This process's last reading of the content version, and when it expires."""
-
-    def __init__(self):
-        self.forget()
-
-    def forget(self):
-        self.stamp, self.expires = None, 0.0
-
-    def get(self):
-        now = time.monotonic()
-        if self.stamp is None or now >= self.expires:
-            self.stamp = versions.head()
-            self.expires = now + settings.GLOSSARY_VERSION_RECHECK_SECONDS
-        return self.stamp
-
-
-version_memo = VersionMemo()
-
-
-def served_host(request) -> str | None:
-    """The request's host when it is one the site serves on its own port;
-    None for a host ALLOWED_HOSTS refuses or one naming another port."""
-    try:
-        host = request.get_host()
-    except DisallowedHost:
-        return None
-    _, port = split_domain_port(host)
-    if port and port != request.META.get("SERVER_PORT"):
-        return None
-    return host
-
-
-def replay_key(request) -> str | None:
-    """The key a response to this request is filed under; None: never filed."""
-    host = served_host(request)
-    if host is None:
-        return None
-    parts = [
-        str(version_memo.get().number),
-        timezone.localdate().isoformat(),
-        negotiated(request),
-        request.scheme,
-        host,
-        request.get_full_path(),
-    ]
-    return "replay:" + hashlib.blake2b("|".join(parts).encode()).hexdigest()
-
-
-def mark_replayable(request, response):
-    """Let the middleware file this response: a read the API's view served
-    to an anonymous reader. Whatever made a request signed in, its answer is
-    never replayed to anyone."""
-    if response.status_code in FILED and not request.user.is_authenticated:
-        response.replayable = True
 
 
 def fileable(response) -> bool:

@@ -13,7 +13,7 @@ from terms.changes.models import Change
 from terms.models import Category, Source, Term
 
 from . import schema
-from .caching import ConditionalGetMixin
+from .freshness import ConditionalGetMixin
 from .params import StrictQueryParametersMixin
 from .serializers import CategorySerializer, SourceSerializer
 

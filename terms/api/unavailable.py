@@ -7,7 +7,7 @@ tells clients and caches when to retry, instead of a 500; any other database
 error is still a 500. It catches what views raise, which covers REST
 framework (it re-raises what its handler does not know) and the write
 transaction ConditionalGetMixin opens; the replay middleware, which reads
-the content version before any view runs, lets such a request through to
+the log's head before any view runs, lets such a request through to
 the view (terms/api/replay.py).
 """
 

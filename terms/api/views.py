@@ -13,8 +13,8 @@ from terms.models.term import sees_drafts
 from terms.search import suggest
 
 from . import schema
-from .caching import ConditionalGetMixin
 from .filters import SourceFilter, TermFilter
+from .freshness import ConditionalGetMixin
 from .jsonld import JSONLDRenderer, term_page
 from .params import FieldSelectionMixin, StrictQueryParametersMixin
 from .serializers import (

@@ -1,5 +1,7 @@
-"""HTTP validators: ETag and Last-Modified on reads, 304 before rendering,
-and If-Match on writes (412 when stale, 428 when required and missing).
+"""What a read response is keyed and validated by: its ETag and
+Last-Modified, the 304 before rendering, If-Match on writes (412 when
+stale, 428 when required and missing), and the key under which the replay
+middleware (terms/api/replay.py) files an anonymous read.
 
 Each response's validator is its resource's version (terms/changes/
 versions.py): the number of the latest change to what it shows, for that
@@ -16,13 +18,22 @@ see of it, draft edits included): an ETag of any read of it, or
 writers held back until the write commits: of two writes sent with the
 same version, the second waits for the first, then finds it changed and
 answers 412. Edits to other resources never do.
+
+A filed response's key is the change log's latest number, the date, the
+negotiated format and the absolute URL: any edit retires every filed copy
+(the next read files it again, under the same ETag if nothing it shows
+changed). Each process trusts its last reading of that number for
+GLOSSARY_VERSION_RECHECK_SECONDS, so a replay costs no query at all.
 """
 
 import hashlib
+import time
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpResponse
+from django.http.request import split_domain_port
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, parse_etags
@@ -33,12 +44,15 @@ from terms.changes import versions
 from terms.changes.versions import Version
 from terms.models.term import sees_drafts
 
-from .replay import mark_replayable
+from .negotiation import negotiated
 
 SAFE_METHODS = ("GET", "HEAD")
 CHECKED_WRITES = ("PUT", "PATCH", "DELETE")
 # Content negotiation picks JSON or JSON-LD; the session decides on drafts.
 VARY = ["Accept", "Cookie"]
+# A 200 is filed with its body; a 304 (a conditional read whose body was never
+# rendered) with its validators only, enough to answer the next one.
+FILED = (200, 304)
 
 
 class ShortCircuit(Exception):
@@ -109,6 +123,63 @@ def check_if_match(request, version: Version):
     etags = parse_etags(if_match)
     if "*" not in etags and str(version.number) not in map(version_named, etags):
         raise PreconditionFailed()
+
+
+class VersionMemo:
+    """This process's last reading of the log's head, and when it expires."""
+
+    def __init__(self):
+        self.forget()
+
+    def forget(self):
+        self.stamp, self.expires = None, 0.0
+
+    def get(self):
+        now = time.monotonic()
+        if self.stamp is None or now >= self.expires:
+            self.stamp = versions.head()
+            self.expires = now + settings.GLOSSARY_VERSION_RECHECK_SECONDS
+        return self.stamp
+
+
+version_memo = VersionMemo()
+
+
+def served_host(request) -> str | None:
+    """The request's host when it is one the site serves on its own port;
+    None for a host ALLOWED_HOSTS refuses or one naming another port."""
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return None
+    _, port = split_domain_port(host)
+    if port and port != request.META.get("SERVER_PORT"):
+        return None
+    return host
+
+
+def replay_key(request) -> str | None:
+    """The key a response to this request is filed under; None: never filed."""
+    host = served_host(request)
+    if host is None:
+        return None
+    parts = [
+        str(version_memo.get().number),
+        timezone.localdate().isoformat(),
+        negotiated(request),
+        request.scheme,
+        host,
+        request.get_full_path(),
+    ]
+    return "replay:" + hashlib.blake2b("|".join(parts).encode()).hexdigest()
+
+
+def mark_replayable(request, response):
+    """Let the middleware file this response: a read the API's view served
+    to an anonymous reader. Whatever made a request signed in, its answer is
+    never replayed to anyone."""
+    if response.status_code in FILED and not request.user.is_authenticated:
+        response.replayable = True
 
 
 class ConditionalGetMixin:
