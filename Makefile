@@ -21,6 +21,7 @@ install: $(BIN)/.installed
 migrate: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py loaddata glossary
+	$(BIN)/python manage.py build_documents
 
 run: migrate
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -30,6 +31,7 @@ run: migrate
 serve: export DJANGO_DEBUG = false
 serve: install
 	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py build_documents
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/gunicorn -c glossary_api/gunicorn.py
 

@@ -9,15 +9,22 @@ import django
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Issue 6's targets: throughput as a ratio to the baseline (10,000 terms, on
-# PostgreSQL), p99 latency at a steady rate (100,000 terms, on PostgreSQL).
+# Throughput as a ratio to the baseline (issue 6's, at 10,000 terms on
+# PostgreSQL; issue 15 raised the repeat reads to what they reached and added
+# the uncached rows, whose detail target is 0.4 at 100,000 terms), and p99
+# latency at a steady rate (100,000 terms, on PostgreSQL).
 RATIO_TARGETS = {
-    "term detail": 0.6,
-    "list, 20 per page": 0.4,
-    "list, 100 per page": 0.2,
+    "term detail": 0.85,
+    "term detail, uncached": 0.5,
+    "list, 20 per page": 0.85,
+    "list, 100 per page": 0.85,
+    "list, 20 per page, uncached": 0.3,
     "conditional GET (304)": 0.9,
     "A–Z index": 0.3,
 }
+# Targets that differ at 100,000 terms or more.
+LARGE = 100_000
+LARGE_RATIO_TARGETS = {"term detail, uncached": 0.4}
 P99_TARGETS_MS = {"search, uncached, paced": 50, "autocomplete, uncached, paced": 20}
 WORKER_RSS_TARGET_MB = 200
 
@@ -38,11 +45,14 @@ def machine(database) -> dict:
 
 def score(run: dict):
     """Add each endpoint's ratio to the baseline, its target and the verdicts."""
+    targets = RATIO_TARGETS
+    if run["terms"] >= LARGE:
+        targets = targets | LARGE_RATIO_TARGETS
     for endpoint in run["endpoints"]:
         result = endpoint["result"]
         if result["baseline_rps"]:
             result["ratio"] = round(result["rps"] / result["baseline_rps"], 3)
-        if (target := RATIO_TARGETS.get(endpoint["name"])) is not None:
+        if (target := targets.get(endpoint["name"])) is not None:
             endpoint["target"] = f"ratio ≥ {target}"
             endpoint["met"] = result["ratio"] >= target
         elif (target := P99_TARGETS_MS.get(endpoint["name"])) is not None:
