@@ -135,3 +135,21 @@ def test_a_source_edit_changes_its_own_etag_and_its_citing_terms(api, pair):
     source.save()
     assert all(etag(api, url) != tag for url, tag in before.items())
     assert etag(api, "/api/v1/terms/beta/") == unrelated
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/autocomplete/?q=al", "/api/v1/sources/?page_size=1"]
+)
+def test_a_collection_keeps_its_etag_when_a_non_member_changes(api, pair, url):
+    before = etag(api, url)
+    beta = pair["b"]
+    beta.summary = "Beta, changed."
+    beta.save()
+    Source.objects.filter(pk=beta.citations.get().source_id).update(title="Paper zz")
+    assert etag(api, url) == before
+
+
+def test_a_suggestion_list_changes_its_etag_when_a_member_does(api, pair):
+    before = etag(api, "/api/v1/autocomplete/?q=al")
+    Term.objects.filter(slug="alpha").update(name="Alpha prime")
+    assert etag(api, "/api/v1/autocomplete/?q=al") != before

@@ -1,16 +1,12 @@
 """Public term reads served from stored documents (terms/changes/documents.py):
 no serializer runs, and a page's validator comes from its members' versions."""
 
-import hashlib
 import json
-from collections.abc import Sequence
 
 from django.http import HttpResponse
 from rest_framework.response import Response
 
-from terms.changes import documents, versions
-from terms.changes.versions import Version
-from terms.models import Change
+from terms.changes import documents
 
 from .jsonld import JSONLDRenderer
 
@@ -31,8 +27,6 @@ class StoredReadsMixin:
         return not self.drafts() and self.request.accepted_renderer.format in formats
 
     def read_version(self):
-        if self.action == "list":
-            return None  # the page's members decide (list())
         if self.action == "retrieve" and self.stored():
             form = self.request.accepted_renderer.format
             self.document = documents.by_slug(self.kwargs["slug"], form)
@@ -40,13 +34,9 @@ class StoredReadsMixin:
         return super().read_version()
 
     def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
         if not self.stored():
-            page = self.paginate_queryset(queryset)
-            shown = [(term.pk, term.version) for term in page]
-            self.conditional(*self.page_version(shown))
-            data = self.get_serializer(page, many=True).data
-            return self.get_paginated_response(data)
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
         ids = self.paginate_queryset(queryset.values_list("pk", flat=True))
         stored = documents.by_ids(ids, "compact")
         ids = [pk for pk in ids if pk in stored]  # unpublished meanwhile
@@ -55,16 +45,6 @@ class StoredReadsMixin:
         fields = self.selected_fields()
         data = [picked(json.loads(stored[pk].served(request)), fields) for pk in ids]
         return self.get_paginated_response(data)
-
-    def page_version(self, shown: Sequence[tuple[int, int]]) -> tuple[Version, str]:
-        """A list page's version: its latest member's, and which members at
-        which versions it shows (so that a term leaving the page changes it).
-        Last modified: when a term that this reader sees last changed (a
-        page's own members may be older than one that left it)."""
-        latest = max((number for _, number in shown), default=0)
-        members = hashlib.blake2b(repr(shown).encode(), digest_size=8).hexdigest()
-        changed_at = versions.of_kind(Change.Kind.TERM, drafts=self.drafts()).changed_at
-        return Version(latest, changed_at), members
 
     def paginate_queryset(self, queryset):
         if not self.stored():

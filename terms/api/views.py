@@ -1,4 +1,6 @@
+import hashlib
 from collections import defaultdict
+from collections.abc import Sequence
 
 from django.http import Http404, HttpResponsePermanentRedirect
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -8,6 +10,7 @@ from rest_framework.response import Response
 
 from terms import letters, rights
 from terms.changes import versions
+from terms.changes.versions import Version
 from terms.models import Category, Change, OldSlug, Source, Term
 from terms.models.term import sees_drafts
 from terms.search import suggest
@@ -47,6 +50,8 @@ class VersionedMixin(ReadMixin):
     object shown carries its `version`, and a write compares its own."""
 
     def read_version(self):
+        if self.action == "list":
+            return None  # the page's members decide (list())
         if self.action != "retrieve":
             return super().read_version()
         field = self.lookup_field
@@ -61,6 +66,21 @@ class VersionedMixin(ReadMixin):
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
         return versions.stamp(page, self.version_kind, drafts=self.drafts())
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        self.conditional(*self.page_version([(o.pk, o.version) for o in page]))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def page_version(self, shown: Sequence[tuple[int, int]]) -> tuple[Version, str]:
+        """A list page's version: its latest member's, and which members at
+        which versions it shows (so that one leaving the page changes it).
+        Last modified: when a resource of the kind that this reader sees
+        last changed (a page's members may be older than one that left)."""
+        latest = max((number for _, number in shown), default=0)
+        members = hashlib.blake2b(repr(shown).encode(), digest_size=8).hexdigest()
+        changed_at = versions.of_kind(self.version_kind, drafts=self.drafts())
+        return Version(latest, changed_at.changed_at), members
 
     def own_version(self):
         written = getattr(self, "written", None) or self.get_object()
@@ -257,6 +277,9 @@ class AutocompleteView(ReadMixin, generics.GenericAPIView):
     serializer_class = SuggestionsSerializer
     query_parameters = ("q", "limit")
 
+    def read_version(self):
+        return None  # what it suggests decides (get())
+
     def get_queryset(self):
         return Term.objects.visible_to(self.request.user)
 
@@ -271,4 +294,9 @@ class AutocompleteView(ReadMixin, generics.GenericAPIView):
             raise ValidationError(query.errors)
         prefix, limit = query.validated_data["q"], query.validated_data["limit"]
         suggestions = suggest(self.get_queryset(), prefix, limit)
+        # The validator is what it suggests: it changes only when a term it
+        # shows (or would show) does. Dated by the latest term change.
+        latest = super().read_version()
+        shown = hashlib.blake2b(repr(suggestions).encode(), digest_size=8).hexdigest()
+        self.conditional(Version(0, latest.changed_at), shown)
         return Response({"query": prefix, "results": suggestions})
