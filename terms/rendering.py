@@ -21,12 +21,17 @@ class MarkdownTooDeep(ValueError):
 
 class Parsers(threading.local):
     """One Markdown parser per thread, reset for each text: setting one up
-    costs more than converting a definition."""
+    costs more than converting a definition. A conversion that fails may
+    leave it half-way through its state, so it is then thrown away."""
 
-    def get(self) -> markdown.Markdown:
+    def convert(self, text: str) -> str:
         if not hasattr(self, "parser"):
             self.parser = markdown.Markdown(extensions=["tables", "sane_lists"])
-        return self.parser.reset()
+        try:
+            return self.parser.reset().convert(text)
+        except BaseException:
+            del self.parser
+            raise
 
 
 parsers = Parsers()
@@ -35,7 +40,7 @@ parsers = Parsers()
 def markdown_to_html(text: str) -> str:
     """Unsanitised HTML; MarkdownTooDeep when nesting exhausts the parser."""
     try:
-        return parsers.get().convert(text)
+        return parsers.convert(text)
     except RecursionError as error:
         raise MarkdownTooDeep from error
 

@@ -304,3 +304,10 @@ def test_the_json_ld_cannot_close_the_script_element_it_is_pasted_into(
     assert document["mainEntity"]["description"] == HOSTILE_TEXT
     assert document["mainEntity"]["alternateName"] == [HOSTILE_TEXT]
     assert document["name"] == HOSTILE_TEXT
+
+
+def test_a_text_too_deep_to_render_leaves_the_next_one_rendered():
+    from terms.rendering import render_markdown
+
+    assert render_markdown("- " * 1000 + "deep").startswith("<p>- - ")  # as text
+    assert render_markdown("For *example*.") == "<p>For <em>example</em>.</p>"
