@@ -2,8 +2,8 @@
 upsert with the document the resource's own endpoint serves anonymously."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
 from terms.changes import feed
@@ -19,6 +19,16 @@ DOCUMENTS = {
     Change.Kind.SOURCE: SourceSerializer,
     Change.Kind.CATEGORY: CategorySerializer,
 }
+
+
+class CursorExpired(APIException):
+    status_code = status.HTTP_410_GONE
+    default_detail = (
+        "This cursor is too old: changes after it have been pruned from the "
+        "change log. Resync from scratch: drop the cursor and your copy, and "
+        "start again without a cursor."
+    )
+    default_code = "cursor_expired"
 
 
 class SyncQuery(serializers.Serializer):
@@ -76,7 +86,11 @@ class SyncView(
     @extend_schema(
         summary="Sync: every document once, then the changes since",
         parameters=[SyncQuery],
-        responses={200: SyncPageSerializer, 400: schema.VALIDATION_ERROR},
+        responses={
+            200: SyncPageSerializer,
+            400: schema.VALIDATION_ERROR,
+            410: schema.CURSOR_EXPIRED,
+        },
     )
     def get(self, request):
         query = SyncQuery(data=request.query_params)
@@ -88,6 +102,8 @@ class SyncView(
             )
         except feed.BadCursor as error:
             raise ValidationError({"cursor": [str(error)]}) from error
+        except feed.Expired as error:
+            raise CursorExpired() from error
         return Response(
             {
                 "results": [self.entry(entry) for entry in page.entries],
