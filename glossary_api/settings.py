@@ -172,6 +172,11 @@ GLOSSARY_REVIEW_DUE_SOON_DAYS = int(
     os.environ.get("GLOSSARY_REVIEW_DUE_SOON_DAYS", "30")
 )
 
+# The change log behind the sync feed keeps this many days of changes:
+# `manage.py prune_changes`, run from cron, deletes older ones, and a sync
+# cursor from before them answers 410 (its client resyncs from scratch).
+GLOSSARY_CHANGE_LOG_RETENTION_DAYS = env_count("GLOSSARY_CHANGE_LOG_RETENTION_DAYS", 30)
+
 # Writes must send If-Match (else 428) when true; otherwise it is checked
 # when sent.
 GLOSSARY_REQUIRE_IF_MATCH = env_bool("GLOSSARY_REQUIRE_IF_MATCH")

@@ -96,6 +96,12 @@ DETAIL = OpenApiResponse(
     response=inline_serializer("Detail", {"detail": serializers.CharField()}),
     description="Why the request was refused.",
 )
+CURSOR_EXPIRED = OpenApiResponse(
+    response=DETAIL.response,
+    description="Gone: changes after this cursor were pruned from the change log, "
+    "which keeps a set number of days of them. Resync from scratch: drop the "
+    "cursor and your copy, and start again without a cursor.",
+)
 IF_MATCH = OpenApiParameter(
     "If-Match",
     OpenApiTypes.STR,

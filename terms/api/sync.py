@@ -4,8 +4,8 @@ upsert with the document the resource's own endpoint serves anonymously."""
 import json
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
 from terms.changes import documents, feed, versions
@@ -27,6 +27,16 @@ SERIALIZERS = {
     Change.Kind.SOURCE: SourceSerializer,
     Change.Kind.CATEGORY: CategorySerializer,
 }
+
+
+class CursorExpired(APIException):
+    status_code = status.HTTP_410_GONE
+    default_detail = (
+        "This cursor is too old: changes after it have been pruned from the "
+        "change log. Resync from scratch: drop the cursor and your copy, and "
+        "start again without a cursor."
+    )
+    default_code = "cursor_expired"
 
 
 class SyncQuery(serializers.Serializer):
@@ -87,7 +97,11 @@ class SyncView(
     @extend_schema(
         summary="Sync: every document once, then the changes since",
         parameters=[SyncQuery],
-        responses={200: SyncPageSerializer, 400: schema.VALIDATION_ERROR},
+        responses={
+            200: SyncPageSerializer,
+            400: schema.VALIDATION_ERROR,
+            410: schema.CURSOR_EXPIRED,
+        },
     )
     def get(self, request):
         query = SyncQuery(data=request.query_params)
@@ -99,6 +113,8 @@ class SyncView(
             )
         except feed.BadCursor as error:
             raise ValidationError({"cursor": [str(error)]}) from error
+        except feed.Expired as error:
+            raise CursorExpired() from error
         shown = [e["resource"] for e in page.entries if e["resource"] is not None]
         for kind in SERIALIZERS:
             versions.stamp([r for r in shown if isinstance(r, MODELS[kind])], kind)

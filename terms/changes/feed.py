@@ -7,7 +7,9 @@ there each page lists the resources changed since, in the order of their
 last change: an upsert with the resource's current document, or a
 tombstone (its key, and the new key of a rename). Applying every page in
 order leaves the client with exactly the public glossary. A change made
-during the snapshot is listed again after it: upserts are idempotent.
+during the snapshot is listed again after it: upserts are idempotent. A
+cursor that the log's pruning has overtaken (terms/changes/retention.py)
+has missed changes: its client must start again.
 """
 
 import base64
@@ -19,13 +21,17 @@ from django.db.models import Max
 
 from terms.models import Category, Source, Term
 
-from .models import Change
+from .models import Change, Pruning
 
 KINDS = Change.PUBLIC
 
 
 class BadCursor(ValueError):
     """The cursor is not one this feed gave out."""
+
+
+class Expired(Exception):
+    """Changes after the cursor were pruned: its client must start again."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +64,10 @@ class Cursor:
 
 
 def head() -> int:
-    return Change.objects.aggregate(head=Max("seq"))["head"] or 0
+    # The log, then how far it was pruned (it may be empty since): a prune
+    # committing between the two reads only raises the second.
+    log = Change.objects.aggregate(head=Max("seq"))["head"] or 0
+    return max(log, Pruning.through())
 
 
 @dataclass
@@ -86,10 +95,19 @@ def read(cursor: Cursor | None, limit: int) -> Page:
     if cursor is None:
         cursor = Cursor(head(), KINDS[0], 0)
     if cursor.kind is not None:
-        return snapshot(cursor, limit)
+        return retained(cursor, snapshot(cursor, limit))
     if cursor.seq > head():
         raise BadCursor("This cursor is ahead of the feed.")
-    return changes(cursor, limit)
+    return retained(cursor, changes(cursor, limit))
+
+
+def retained(cursor: Cursor, page: Page) -> Page:
+    """The page read after `cursor`, if the log still holds every change
+    after it. Asked once the page is read, so a prune that committed while it
+    was read is seen: a page is never short of a change pruned meanwhile."""
+    if cursor.seq < Pruning.through():
+        raise Expired(f"Changes after {cursor.seq} were pruned.")
+    return page
 
 
 def snapshot(cursor: Cursor, limit: int) -> Page:

@@ -73,3 +73,24 @@ class Document(models.Model):
 
     def __str__(self):
         return f"{self.slug} at version {self.version}"
+
+
+class Pruning(models.Model):
+    """How far the change log has been pruned (terms/changes/retention.py):
+    every change up to `seq` is gone. One row, since the log itself cannot
+    say once its oldest rows, or all of them, are deleted; a sync cursor
+    before `seq` has missed changes, and its client must start again."""
+
+    seq = models.BigIntegerField("pruned through", default=0)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "change log pruning"
+
+    def __str__(self):
+        return f"changes up to {self.seq} pruned"
+
+    @classmethod
+    def through(cls) -> int:
+        # The first prune creates the row.
+        return cls.objects.filter(pk=1).values_list("seq", flat=True).first() or 0

@@ -12,12 +12,13 @@ from datetime import UTC, datetime
 from django.db import connection
 
 from .models import Change
+from .triggers import SERIALISE
 
 TABLE = Change._meta.db_table
-# PostgreSQL: the lock the log's triggers take (terms/changes/triggers.py).
+# PostgreSQL: the lock the log's triggers take (PL/pgSQL PERFORMs it).
 # SQLite: a write that changes nothing still takes the database's write lock.
 LOCK = {
-    "postgresql": "SELECT pg_advisory_xact_lock(hashtext('terms_change'))",
+    "postgresql": SERIALISE.replace("PERFORM", "SELECT", 1),
     "sqlite": f"DELETE FROM {TABLE} WHERE seq < 0",
 }
 

@@ -13,4 +13,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         built = documents.build_stale()
-        self.stdout.write(f"Built {built} stored document(s).")
+        if options["verbosity"]:
+            self.stdout.write(f"Built {built} stored document(s).")
