@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.db import connections
 from django.db.backends.signals import connection_created
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 
 
 class TermsConfig(AppConfig):
@@ -14,7 +14,25 @@ class TermsConfig(AppConfig):
         from .folding import register_sqlite_functions
 
         connection_created.connect(register_sqlite_functions)
+        pre_migrate.connect(drop_sqlite_triggers, sender=self)
         post_migrate.connect(restore_sqlite_triggers, sender=self)
+
+
+def drop_sqlite_triggers(sender, using, **kwargs):
+    """Take the change log's triggers away while migrations run on SQLite.
+
+    A migration that rebuilds a table (most field changes do) drops the old
+    one for a moment, and SQLite then refuses any schema change while another
+    table's trigger names the missing table. Migrating writes no content
+    anyone reads, and restore_sqlite_triggers puts them back after."""
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    from terms.changes import triggers
+
+    with connection.cursor() as cursor:
+        for statement in triggers.drop("sqlite"):
+            cursor.execute(statement)
 
 
 def restore_sqlite_triggers(sender, using, **kwargs):

@@ -47,7 +47,7 @@ def _full_text_search(terms, text):
                 output_field=IntegerField(),
             ),
         )
-        .order_by("-tier", Fold("name"), "name", "id")
+        .order_by("-tier", "name_order", "name", "id")
     )
 
 

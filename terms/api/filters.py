@@ -8,7 +8,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
 from terms import letters
-from terms.folding import Fold
 from terms.models import Category, Source, Term
 from terms.search import search
 
@@ -45,7 +44,7 @@ class NullsFirstOrderingFilter(filters.OrderingFilter):
     def get_ordering_value(self, param):
         descending = param.startswith("-")
         name = self.param_map[param.lstrip("-")]
-        field = Fold(name) if name == "name" else F(name)
+        field = F("name_order" if name == "name" else name)
         if descending:
             return field.desc(nulls_last=True)
         return field.asc(nulls_first=True)
@@ -56,7 +55,7 @@ class NullsFirstOrderingFilter(filters.OrderingFilter):
         if not all(value):
             raise ValidationError({"ordering": ["A field name is empty."]})
         ordering = [self.get_ordering_value(param) for param in value]
-        return qs.order_by(*ordering, Fold("name"), "name", "id")
+        return qs.order_by(*ordering, "name_order", "name", "id")
 
 
 class TermFilter(filters.FilterSet):

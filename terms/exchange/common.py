@@ -25,7 +25,13 @@ NATURAL_KEYS = {
 # The search vectors are the database's to keep. The reviewer is a user account,
 # which belongs to one deployment: an export leaves it out (so the file loads
 # into any database) unless asked for, and an import keeps the one it has.
-NOT_EXPORTED = {"name_lookalike", "search_vector", "head_vector", "reviewed_by"}
+NOT_EXPORTED = {
+    "name_lookalike",
+    "name_order",
+    "search_vector",
+    "head_vector",
+    "reviewed_by",
+}
 # Unique constraints beyond the natural key, checked against the glossary as
 # it would be after the import: (field, the value that must be unique, message).
 UNIQUE = {
