@@ -71,3 +71,19 @@ def test_search_finds_its_rows_through_the_gin_index(large_glossary, pick):
     for plan in (count, page):
         assert "terms_term_search_vector_gin" in plan, plan
         assert "Seq Scan on terms_term" not in plan, plan
+
+
+@pytest.mark.django_db
+def test_a_deep_list_page_and_the_count_read_the_order_index_only(large_glossary):
+    """The list's default order, and its count, come from terms_term_order:
+    a page far down walks the index, it does not sort the table."""
+    published = Term.objects.published()
+    page, count = plans(
+        lambda: (
+            list(published.values_list("pk", flat=True)[3000:3020]),
+            published.count(),
+        )
+    )
+    assert "Index Only Scan using terms_term_order" in page, page
+    assert "Sort" not in page, page
+    assert "Seq Scan" not in count, count
