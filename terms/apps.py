@@ -23,31 +23,28 @@ def drop_sqlite_triggers(sender, using, **kwargs):
 
     A migration that rebuilds a table (most field changes do) drops the old
     one for a moment, and SQLite then refuses any schema change while another
-    table's trigger names the missing table. Migrating writes no content
-    anyone reads, and restore_sqlite_triggers puts them back after."""
-    connection = connections[using]
-    if connection.vendor != "sqlite":
-        return
+    table's trigger names the missing table. restore_sqlite_triggers puts
+    them back after; a data migration that changes public content must log
+    its changes itself."""
     from terms.changes import triggers
 
-    with connection.cursor() as cursor:
-        for statement in triggers.drop("sqlite"):
-            cursor.execute(statement)
+    run_on_sqlite(using, triggers.drop)
 
 
 def restore_sqlite_triggers(sender, using, **kwargs):
-    """Put back the change log's triggers a table rebuild dropped.
+    """Put back the change log's triggers after migrating on SQLite;
+    without them, HTTP validators would stop changing after an edit."""
+    from terms.changes import triggers
 
-    SQLite rebuilds a table for most schema changes, and its triggers go with
-    it; without them, HTTP validators would stop changing after an edit.
-    """
+    run_on_sqlite(using, triggers.create)
+
+
+def run_on_sqlite(using: str, statements_of):
     connection = connections[using]
     if connection.vendor != "sqlite":
         return
-    from terms.changes import triggers
-
     with connection.cursor() as cursor:
-        for statement in triggers.create("sqlite"):
+        for statement in statements_of("sqlite"):
             cursor.execute(statement)
 
 

@@ -61,7 +61,8 @@ class VersionedMixin(ReadMixin):
         )
 
     def get_object(self):
-        return versions.stamp([super().get_object()], self.version_kind, drafts=True)[0]
+        found = super().get_object()
+        return versions.stamp([found], self.version_kind, drafts=self.drafts())[0]
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
