@@ -69,6 +69,36 @@ def test_a_later_sync_brings_changes_and_tombstones(seed, api):
     assert copy == published(api)
 
 
+def test_a_snapshot_is_not_done_until_it_has_the_edits_made_during_it(seed, api):
+    """Pages read before an edit are stale once it commits: the snapshot's
+    last page says there is more, and what follows brings the edit, so a
+    client that stops at `has_more: false` holds the public glossary."""
+    copy = {}
+    first = api.get("/api/v1/sync/", {"limit": 2}).json()
+    for entry in first["results"]:
+        copy[(entry["kind"], entry["key"])] = entry["document"]
+    already_read = first["results"][0]["key"]
+    Term.objects.filter(slug=already_read).update(summary="Edited meanwhile.")
+
+    sync(api, copy, first["next_cursor"])
+
+    assert copy[("term", already_read)]["summary"] == "Edited meanwhile."
+    assert copy == published(api)
+
+
+def test_a_snapshot_with_no_edits_during_it_is_done_at_its_last_page(seed, api):
+    pages = 0
+    cursor = None
+    while True:
+        params = {"limit": 50} | ({"cursor": cursor} if cursor else {})
+        body = api.get("/api/v1/sync/", params).json()
+        pages += 1
+        cursor = body["next_cursor"]
+        if not body["has_more"]:
+            break
+    assert pages == 3  # terms, sources, categories: nothing to catch up on
+
+
 def test_a_caught_up_client_gets_nothing_new(seed, api):
     cursor = sync(api, {})
     body = api.get("/api/v1/sync/", {"cursor": cursor}).json()

@@ -7,7 +7,8 @@ there each page lists the resources changed since, in the order of their
 last change: an upsert with the resource's current document, or a
 tombstone (its key, and the new key of a rename). Applying every page in
 order leaves the client with exactly the public glossary. A change made
-during the snapshot is listed again after it: upserts are idempotent. A
+during the snapshot is listed again after it (upserts are idempotent), and
+the snapshot's last page says there is more until the client has read it. A
 cursor that the log's pruning has overtaken (terms/changes/retention.py)
 has missed changes: its client must start again.
 """
@@ -123,7 +124,13 @@ def snapshot(cursor: Cursor, limit: int) -> Page:
     following = KINDS.index(kind) + 1
     if following < len(KINDS):
         return Page(entries, Cursor(cursor.seq, KINDS[following], 0), True)
-    return Page(entries, Cursor(cursor.seq), False)
+    # Pages read before a change made during the snapshot are stale: the
+    # client is done only once it has read the changes since it began.
+    return Page(entries, Cursor(cursor.seq), changed_since(cursor.seq))
+
+
+def changed_since(seq: int) -> bool:
+    return Change.objects.filter(seq__gt=seq, kind__in=KINDS).exists()
 
 
 def changes(cursor: Cursor, limit: int) -> Page:
