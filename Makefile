@@ -8,7 +8,7 @@ PORT ?= 8000
 # Local development runs with DEBUG on unless the environment says otherwise.
 export DJANGO_DEBUG ?= true
 
-.PHONY: install run serve migrate test lint format clean bench
+.PHONY: install run serve worker migrate test lint format clean bench
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,10 @@ migrate: install
 	$(BIN)/python manage.py loaddata glossary
 	$(BIN)/python manage.py build_documents
 
+# The outbox worker (webhooks, CDN purges) runs beside the server and stops
+# with it.
 run: migrate
+	$(BIN)/python manage.py run_outbox & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Production: gunicorn, static files served by the app (WhiteNoise). Set the
@@ -45,6 +48,10 @@ format: install
 
 test: lint
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Production's second process: sends webhooks and CDN purges (README).
+worker: install
+	$(BIN)/python manage.py run_outbox
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles *.egg-info

@@ -108,8 +108,24 @@ def markdown(run: dict) -> str:
         "",
         f"Import: {_import_line(run['import'])}",
         "",
+        f"Webhooks: {_webhooks_line(run.get('webhooks', {'skipped': 'not run'}))}",
+        "",
     ]
     return "\n".join(lines)
+
+
+def _webhooks_line(result: dict) -> str:
+    if "skipped" in result:
+        return f"skipped ({result['skipped']})."
+    alone, beside = result["write_alone"], result["write_beside_worker"]
+    return (
+        f"{result['deliveries_per_s']} deliveries/s to a local receiver "
+        f"({result['deliveries']} in {result['delivery_seconds']} s). A term's "
+        f"save(), {result['writes']} times: p50 {alone['p50_ms']} ms, p99 "
+        f"{alone['p99_ms']} ms with no endpoint and no worker; p50 "
+        f"{beside['p50_ms']} ms, p99 {beside['p99_ms']} ms with an endpoint and "
+        "the worker sending beside it."
+    )
 
 
 def _import_line(result: dict) -> str:

@@ -95,6 +95,9 @@ def main() -> int:
         run["workers_max_rss_mb"] = [
             round(peak / 2**20, 1) for peak in memory.peaks.values()
         ]
+        run["webhooks"] = (
+            webhooks(env, options) if options.webhooks else {"skipped": "--no-webhooks"}
+        )
         run["import"] = (
             import_comparison(env, database, options)
             if options.import_comparison
@@ -136,6 +139,12 @@ def parse_arguments():
         dest="import_comparison",
         action="store_false",
         help="skip timing loaddata and import_glossary",
+    )
+    parser.add_argument(
+        "--no-webhooks",
+        dest="webhooks",
+        action="store_false",
+        help="skip the webhook rows (bench/webhooks.py)",
     )
     parser.add_argument(
         "--keep-db", action="store_true", help="keep the database afterwards"
@@ -356,6 +365,18 @@ def wrk(port, paths, duration, *, threads, connections, delay_ms) -> dict:
         "connections": connections,
         "delay_ms": delay_ms,
     }
+
+
+def webhooks(env, options) -> dict:
+    """Delivery throughput and write latency beside the worker."""
+    step("Timing webhook deliveries and writes beside the outbox worker")
+    writes = str(min(300, options.terms // 4))
+    output = subprocess.run(
+        [sys.executable, "bench/webhooks.py", "--writes", writes],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=1800,
+    ).stdout  # fmt: skip
+    line = next(line for line in output.splitlines() if line.startswith("WEBHOOKS_"))
+    return json.loads(line.removeprefix("WEBHOOKS_JSON "))
 
 
 def import_comparison(env, database: Database, options) -> dict:

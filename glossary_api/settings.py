@@ -32,6 +32,19 @@ def env_count(name: str, default: int) -> int:
     return int(value)
 
 
+def env_seconds(name: str, default: float) -> float:
+    value = os.environ.get(name, "") or str(default)
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1
+    if not 0 <= seconds < float("inf"):
+        raise ImproperlyConfigured(
+            f"{name} must be a number of seconds, not {value!r}."
+        )
+    return seconds
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     items = os.environ.get(name, default).split(",")
     return [item.strip() for item in items if item.strip()]
@@ -177,6 +190,43 @@ GLOSSARY_REVIEW_DUE_SOON_DAYS = int(
 # cursor from before them answers 410 (its client resyncs from scratch).
 GLOSSARY_CHANGE_LOG_RETENTION_DAYS = env_count("GLOSSARY_CHANGE_LOG_RETENTION_DAYS", 30)
 
+# The site's public address (scheme, host, port): absolute URLs in what the
+# outbox sends, which has no request to take them from.
+GLOSSARY_PUBLIC_URL = os.environ.get("GLOSSARY_PUBLIC_URL", "http://127.0.0.1:8000")
+
+# Webhooks (terms/outbox/, sent by `manage.py run_outbox`): each request's
+# timeout in seconds; attempts before a delivery is marked failed; the wait
+# before the first retry, doubling after each (with jitter); requests in
+# flight at once (at most half of them to one endpoint).
+GLOSSARY_WEBHOOK_TIMEOUT = env_seconds("GLOSSARY_WEBHOOK_TIMEOUT", 5)
+GLOSSARY_WEBHOOK_MAX_ATTEMPTS = max(1, env_count("GLOSSARY_WEBHOOK_MAX_ATTEMPTS", 8))
+GLOSSARY_WEBHOOK_BACKOFF_SECONDS = env_seconds("GLOSSARY_WEBHOOK_BACKOFF_SECONDS", 10)
+GLOSSARY_WEBHOOK_CONCURRENCY = max(1, env_count("GLOSSARY_WEBHOOK_CONCURRENCY", 4))
+# Private, loopback and other internal addresses are refused (SSRF) unless
+# this is true; only https endpoints are accepted unless that is false. Both
+# default to what a developer's machine needs when DJANGO_DEBUG is on.
+GLOSSARY_WEBHOOK_ALLOW_PRIVATE = env_bool("GLOSSARY_WEBHOOK_ALLOW_PRIVATE", DEBUG)
+GLOSSARY_WEBHOOK_REQUIRE_HTTPS = env_bool("GLOSSARY_WEBHOOK_REQUIRE_HTTPS", not DEBUG)
+
+# Where the outbox purges changed responses from a CDN (terms/outbox/purge.py):
+# "log" (no CDN), "fastly" or "cloudflare", at GLOSSARY_PURGE_URL with
+# GLOSSARY_PURGE_TOKEN.
+GLOSSARY_PURGE_BACKEND = os.environ.get("GLOSSARY_PURGE_BACKEND", "log")
+GLOSSARY_PURGE_URL = os.environ.get("GLOSSARY_PURGE_URL", "")
+GLOSSARY_PURGE_TOKEN = os.environ.get("GLOSSARY_PURGE_TOKEN", "")
+if GLOSSARY_PURGE_BACKEND not in ("log", "fastly", "cloudflare"):
+    raise ImproperlyConfigured(
+        "GLOSSARY_PURGE_BACKEND must be log, fastly or cloudflare, "
+        f"not {GLOSSARY_PURGE_BACKEND!r}."
+    )
+if GLOSSARY_PURGE_BACKEND != "log" and not (
+    GLOSSARY_PURGE_URL and GLOSSARY_PURGE_TOKEN
+):
+    raise ImproperlyConfigured(
+        f"GLOSSARY_PURGE_BACKEND={GLOSSARY_PURGE_BACKEND} needs GLOSSARY_PURGE_URL "
+        "and GLOSSARY_PURGE_TOKEN."
+    )
+
 # Writes must send If-Match (else 428) when true; otherwise it is checked
 # when sent.
 GLOSSARY_REQUIRE_IF_MATCH = env_bool("GLOSSARY_REQUIRE_IF_MATCH")
@@ -212,9 +262,13 @@ CACHES = {
     ),
 }
 
-# Cache-Control of public read responses: CDN-friendly, revalidated by ETag.
+# Cache-Control of public read responses: browsers keep them a minute; a CDN
+# a day, since the outbox purges exactly the changed ones by their
+# Surrogate-Key (GLOSSARY_PURGE_BACKEND). With no purging CDN in front, lower
+# s-maxage.
 GLOSSARY_CACHE_CONTROL = os.environ.get(
-    "GLOSSARY_CACHE_CONTROL", "public, max-age=60, stale-while-revalidate=300"
+    "GLOSSARY_CACHE_CONTROL",
+    "public, max-age=60, s-maxage=86400, stale-while-revalidate=300",
 )
 # How often each process rechecks the change log's head when it replays a
 # cached read to an anonymous reader (terms/api/replay.py): such a reader may

@@ -31,7 +31,9 @@ def test_every_read_carries_validators_and_cdn_cache_control(api, seed, url):
     assert response.status_code == 200
     assert response["ETag"].startswith('"')
     assert response["Last-Modified"].endswith("GMT")
-    assert response["Cache-Control"] == "public, max-age=60, stale-while-revalidate=300"
+    assert response["Cache-Control"] == (
+        "public, max-age=60, s-maxage=86400, stale-while-revalidate=300"
+    )
     assert "Accept" in response["Vary"]
 
 

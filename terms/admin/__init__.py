@@ -1,3 +1,3 @@
 """The editors' admin: terms, sources and categories."""
 
-from . import sources, terms  # noqa: F401  (registers the model admins)
+from . import sources, terms, webhooks  # noqa: F401  (registers the model admins)

@@ -198,6 +198,11 @@ class ConditionalGetMixin:
         """The version of the resource a write changes, as editors see it."""
         raise NotImplementedError
 
+    def surrogate_keys(self) -> list[str]:
+        """What this read shows, as surrogate keys (terms/changes/keys.py):
+        a CDN purges the response when the outbox purges one of them."""
+        return []
+
     def dispatch(self, request, *args, **kwargs):
         if request.method in SAFE_METHODS:
             return super().dispatch(request, *args, **kwargs)
@@ -247,6 +252,10 @@ class ConditionalGetMixin:
             for header, value in validators.items():
                 response.headers[header] = value
             patch_vary_headers(response, VARY)
+        if request.method in SAFE_METHODS and response.status_code in (*FILED, 301):
+            shown = self.surrogate_keys()
+            response.headers["Surrogate-Key"] = " ".join(shown)  # Fastly
+            response.headers["Cache-Tag"] = ",".join(shown)  # Cloudflare
         if request.method in SAFE_METHODS:
             mark_replayable(request, response)  # terms/api/replay.py
         return response

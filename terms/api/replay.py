@@ -36,6 +36,9 @@ from .unavailable import UNAVAILABLE
 API_PREFIX = "/api/v1/"
 # What a 304 repeats of the full response (RFC 9110, 15.4.5).
 NOT_MODIFIED = ("Cache-Control", "ETag", "Expires", "Last-Modified", "Vary")
+# What it also repeats, as the view's own 304 does: the surrogate keys a CDN
+# purges it by (Django's 304 keeps only the headers above).
+KEYS = ("Surrogate-Key", "Cache-Tag")
 
 
 def response_cache():
@@ -120,6 +123,10 @@ def replay(request, headers, content):
         response=validators,
     )
     if answer is not validators:  # 304, or 412 for a failed If-Match
+        if answer.status_code == 304:
+            for name in KEYS:
+                if name in headers:
+                    answer[name] = headers[name]
         return answer
     if content is None:
         return None

@@ -30,7 +30,10 @@ class StoredReadsMixin:
         if self.action == "retrieve" and self.stored():
             form = self.request.accepted_renderer.format
             self.document = documents.by_slug(self.kwargs["slug"], form)
-            return self.document and self.document.version
+            if self.document is None:
+                return None
+            self.shown = self.document.term_id
+            return self.document.version
         return super().read_version()
 
     def list(self, request, *args, **kwargs):

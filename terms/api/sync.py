@@ -8,7 +8,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
-from terms.changes import documents, feed, versions
+from terms.changes import documents, feed, keys, versions
 from terms.changes.models import Change
 from terms.models import Category, Source, Term
 
@@ -94,6 +94,9 @@ class SyncView(
     def read_version(self):
         return versions.public_head()
 
+    def surrogate_keys(self):
+        return [keys.SYNC]
+
     @extend_schema(
         summary="Sync: every document once, then the changes since",
         parameters=[SyncQuery],
@@ -115,28 +118,38 @@ class SyncView(
             raise ValidationError({"cursor": [str(error)]}) from error
         except feed.Expired as error:
             raise CursorExpired() from error
-        shown = [e["resource"] for e in page.entries if e["resource"] is not None]
-        for kind in SERIALIZERS:
-            versions.stamp([r for r in shown if isinstance(r, MODELS[kind])], kind)
-        terms = [r.pk for r in shown if isinstance(r, Term)]
-        self.stored = documents.by_ids(terms, "json")
         return Response(
             {
-                "results": [self.entry(entry) for entry in page.entries],
+                "results": rendered(page.entries, self.get_serializer_context()),
                 "next_cursor": page.next_cursor.encode(),
                 "has_more": page.has_more,
             }
         )
 
-    def entry(self, entry: dict) -> dict:
-        resource, kind = entry.pop("resource"), entry["kind"]
-        if resource is None:
-            return entry
-        if kind == Change.Kind.TERM:
-            stored = self.stored.get(resource.pk)
-            if stored is None:  # unpublished since the feed read it
-                return entry | {"deleted": True}
-            return entry | {"document": json.loads(stored.served(self.request))}
-        # The feed's querysets show what the public sees, whoever asks.
-        serializer = SERIALIZERS[kind](resource, context=self.get_serializer_context())
-        return entry | {"document": serializer.data}
+
+def rendered(entries: list[dict], context: dict) -> list[dict]:
+    """The feed's entries as the public sees them: each upsert with the
+    document its resource's endpoint serves (to `context["request"]`)."""
+    shown = [e["resource"] for e in entries if e["resource"] is not None]
+    for kind in SERIALIZERS:
+        versions.stamp([r for r in shown if isinstance(r, MODELS[kind])], kind)
+    terms = [r.pk for r in shown if isinstance(r, Term)]
+    stored = documents.by_ids(terms, "json")
+    return [public_entry(entry, stored, context) for entry in entries]
+
+
+def public_entry(entry: dict, stored: dict, context: dict) -> dict:
+    resource, kind = entry["resource"], entry["kind"]
+    public = {"kind": kind, "key": entry["key"], "deleted": entry["deleted"]}
+    if "renamed_to" in entry:
+        public["renamed_to"] = entry["renamed_to"]
+    if resource is None:
+        return public
+    if kind == Change.Kind.TERM:
+        document = stored.get(resource.pk)
+        if document is None:  # unpublished since the feed read it
+            return public | {"deleted": True}
+        return public | {"document": json.loads(document.served(context["request"]))}
+    # The feed's querysets show what the public sees, whoever asks.
+    serializer = SERIALIZERS[kind](resource, context=context)
+    return public | {"document": serializer.data}

@@ -9,7 +9,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from terms import letters, rights
-from terms.changes import versions
+from terms.changes import keys, versions
 from terms.changes.versions import Version
 from terms.models import Category, Change, OldSlug, Source, Term
 from terms.models.term import sees_drafts
@@ -44,6 +44,12 @@ class ReadMixin(ConditionalGetMixin, StrictQueryParametersMixin):
     def read_version(self):
         return versions.of_kind(self.version_kind, drafts=self.drafts())
 
+    def surrogate_keys(self):
+        shown = getattr(self, "shown", None)  # the one resource it shows
+        if shown is not None:
+            return [keys.resource(self.version_kind, shown)]
+        return [keys.collection(self.version_kind)]
+
 
 class VersionedMixin(ReadMixin):
     """A collection of resources of `version_kind` and each one: every
@@ -62,6 +68,7 @@ class VersionedMixin(ReadMixin):
 
     def get_object(self):
         found = super().get_object()
+        self.shown = found.pk
         return versions.stamp([found], self.version_kind, drafts=self.drafts())[0]
 
     def paginate_queryset(self, queryset):

@@ -52,13 +52,17 @@ UPDATED = [
 
 
 class Origin:
-    """What the serializers need of a request to build absolute URLs."""
+    """What the serializers need of a request to build absolute URLs: those
+    of a site at `origin` (stored documents: ORIGIN, replaced when served)."""
 
     versioning_scheme = None
     GET: dict = {}  # no ?format= to carry into links
 
+    def __init__(self, origin: str = ORIGIN):
+        self.origin = origin.rstrip("/")
+
     def build_absolute_uri(self, location: str) -> str:
-        return ORIGIN + location
+        return self.origin + location
 
 
 @dataclass(frozen=True)

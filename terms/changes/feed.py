@@ -73,7 +73,9 @@ def head() -> int:
 
 @dataclass
 class Page:
-    entries: list[dict]  # {"kind", "key", "deleted", "renamed_to", "resource"}
+    # {"kind", "key", "deleted", "renamed_to", "resource", "seq", "resource_id"}:
+    # seq is the entry's last change (the snapshot's for a snapshot entry).
+    entries: list[dict]
     next_cursor: Cursor
     has_more: bool
 
@@ -116,7 +118,14 @@ def snapshot(cursor: Cursor, limit: int) -> Page:
     rows, key = public(kind)
     batch = list(rows.filter(pk__gt=cursor.after).order_by("pk")[: limit + 1])
     entries = [
-        {"kind": kind, "key": getattr(r, key), "deleted": False, "resource": r}
+        {
+            "kind": kind,
+            "key": getattr(r, key),
+            "deleted": False,
+            "resource": r,
+            "seq": cursor.seq,
+            "resource_id": r.pk,
+        }
         for r in batch[:limit]
     ]
     if len(batch) > limit:
@@ -155,6 +164,9 @@ def changes(cursor: Cursor, limit: int) -> Page:
         entry = {"kind": kind, "key": key, "deleted": resource is None}
         if row.deleted and row.renamed_to:
             entry["renamed_to"] = row.renamed_to
-        entries.append(entry | {"resource": resource})
+        entries.append(
+            entry
+            | {"resource": resource, "seq": row.seq, "resource_id": row.resource_id}
+        )
     next_seq = rows[-1].seq if rows else cursor.seq
     return Page(entries, Cursor(next_seq), more)

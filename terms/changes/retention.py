@@ -6,6 +6,8 @@ What goes is always a prefix of the log by `seq`: every change up to the
 last one older than the retention, except each resource's latest (its
 version). Then "the log holds every change after Pruning.seq" stays true
 even if a clock stepped back and `changed_at` is not in `seq` order.
+While webhook endpoints are active, nothing the outbox has still to
+dispatch goes (terms/outbox/dispatch.py).
 """
 
 from dataclasses import dataclass
@@ -14,6 +16,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+
+from terms.outbox.models import Dispatched, Endpoint
 
 from . import versions
 from .models import Change, Pruning
@@ -35,6 +39,9 @@ def prune(days: int) -> Pruned:
     with transaction.atomic():
         versions.lock()
         due = Change.objects.filter(changed_at__lt=cutoff, seq__gt=Pruning.through())
+        if Endpoint.objects.filter(active=True).exists():
+            # Webhooks still to be dispatched need their changes.
+            due = due.filter(seq__lte=Dispatched.objects.values("seq")[:1])
         through = due.aggregate(through=Max("seq"))["through"]
         if through is None:
             return Pruned(0, Pruning.through())

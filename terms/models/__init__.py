@@ -1,4 +1,5 @@
 from terms.changes.models import Change
+from terms.outbox.models import Delivery, Dispatched, Endpoint, Purge
 
 from .category import Category
 from .links import Citation, SeeAlso
@@ -11,7 +12,11 @@ __all__ = [
     "Category",
     "Change",
     "Citation",
+    "Delivery",
+    "Dispatched",
+    "Endpoint",
     "OldSlug",
+    "Purge",
     "SeeAlso",
     "Source",
     "Term",

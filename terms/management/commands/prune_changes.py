@@ -2,20 +2,25 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from terms.changes.retention import prune
+from terms.outbox import retention as outbox
 
 
 class Command(BaseCommand):
     help = (
         "Delete the change log's entries older than "
-        "GLOSSARY_CHANGE_LOG_RETENTION_DAYS; run it daily from cron. Sync "
-        "cursors from before them then answer 410."
+        "GLOSSARY_CHANGE_LOG_RETENTION_DAYS, and the webhook deliveries and "
+        "CDN purges sent before then; run it daily from cron. Sync cursors "
+        "from before them then answer 410."
     )
 
     def handle(self, *args, verbosity, **options):
         days = settings.GLOSSARY_CHANGE_LOG_RETENTION_DAYS
         pruned = prune(days)
+        sent = outbox.prune(days)
         if verbosity == 0:
             return
+        if sent:
+            self.stdout.write(f"Pruned {sent} webhook deliveries and CDN purges.")
         if pruned.count:
             changes = "change" if pruned.count == 1 else "changes"
             self.stdout.write(
