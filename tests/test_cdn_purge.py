@@ -44,6 +44,11 @@ def test_a_term_names_itself_and_a_list_its_collection(api, seed):
     assert api.get("/api/v1/sync/")["Surrogate-Key"] == "sync"
 
 
+def test_an_address_no_term_has_yet_is_purged_with_the_terms(api, seed):
+    """A CDN may keep a 404; publishing a term there must purge it."""
+    assert api.get("/api/v1/terms/not-yet/")["Surrogate-Key"] == "terms"
+
+
 def test_a_replayed_read_names_the_same_keys(api, seed):
     first = api.get("/api/v1/terms/jailbreak/")
     again = api.get("/api/v1/terms/jailbreak/", HTTP_IF_NONE_MATCH=first["ETag"])

@@ -53,6 +53,8 @@ VARY = ["Accept", "Cookie"]
 # A 200 is filed with its body; a 304 (a conditional read whose body was never
 # rendered) with its validators only, enough to answer the next one.
 FILED = (200, 304)
+# Reads that name what they show (Surrogate-Key), for a CDN to purge them.
+KEYED = (*FILED, 301, 404)
 
 
 class ShortCircuit(Exception):
@@ -252,7 +254,9 @@ class ConditionalGetMixin:
             for header, value in validators.items():
                 response.headers[header] = value
             patch_vary_headers(response, VARY)
-        if request.method in SAFE_METHODS and response.status_code in (*FILED, 301):
+        # A 404 too: a CDN may keep one, and a term published at that address
+        # purges its collection's key.
+        if request.method in SAFE_METHODS and response.status_code in KEYED:
             shown = self.surrogate_keys()
             response.headers["Surrogate-Key"] = " ".join(shown)  # Fastly
             response.headers["Cache-Tag"] = ",".join(shown)  # Cloudflare
