@@ -176,6 +176,17 @@ GLOSSARY_TERM_URL = os.environ.get(
 if "{slug}" not in GLOSSARY_TERM_URL:
     raise ImproperlyConfigured("GLOSSARY_TERM_URL must contain {slug}.")
 
+# The front-end's preview route, opened by the admin's "Preview" button with a
+# signed token (terms/preview.py) that GET /api/v1/preview/?token= accepts
+# for GLOSSARY_PREVIEW_SECONDS.
+GLOSSARY_PREVIEW_URL = os.environ.get(
+    "GLOSSARY_PREVIEW_URL",
+    "http://localhost:3000/api/preview?slug={slug}&token={token}",
+)
+if "{token}" not in GLOSSARY_PREVIEW_URL:
+    raise ImproperlyConfigured("GLOSSARY_PREVIEW_URL must contain {token}.")
+GLOSSARY_PREVIEW_SECONDS = env_count("GLOSSARY_PREVIEW_SECONDS", 3600)
+
 # A term is due for review this many days after it was last reviewed.
 GLOSSARY_REVIEW_INTERVAL_DAYS = int(
     os.environ.get("GLOSSARY_REVIEW_INTERVAL_DAYS", "180")

@@ -1,16 +1,18 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from terms import rights
+from terms import preview, rights
 from terms.history import Restore
 from terms.models import Alias, Category, Citation, OldSlug, SeeAlso, Term
 from terms.models.base import is_unchanged
@@ -214,6 +216,21 @@ class TermAdmin(SimpleHistoryAdmin):
                     messages.WARNING,
                 )
         return super().render_change_form(request, context, add, change, **kw)
+
+    def get_urls(self):
+        preview_url = path(
+            "<path:object_id>/preview/",
+            self.admin_site.admin_view(self.preview_view),
+            name="terms_term_preview",
+        )
+        return [preview_url, *super().get_urls()]
+
+    def preview_view(self, request, object_id):
+        """To the front-end's preview of the term, with a fresh token."""
+        term = self.get_object(request, unquote(object_id))
+        if term is None or not self.has_view_or_change_permission(request, term):
+            raise PermissionDenied
+        return HttpResponseRedirect(preview.url_for(term))
 
     def history_view(self, request, object_id, extra_context=None):
         related = [

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import sync, views
+from . import preview, sync, views
 
 app_name = "api"
 
@@ -14,5 +14,6 @@ urlpatterns = [
     path("index/", views.IndexView.as_view(), name="index"),
     path("autocomplete/", views.AutocompleteView.as_view(), name="autocomplete"),
     path("sync/", sync.SyncView.as_view(), name="sync"),
+    path("preview/", preview.PreviewView.as_view(), name="preview"),
     *router.urls,
 ]
