@@ -205,8 +205,8 @@ GLOSSARY_CHANGE_LOG_RETENTION_DAYS = env_count("GLOSSARY_CHANGE_LOG_RETENTION_DA
 # outbox sends, which has no request to take them from.
 GLOSSARY_PUBLIC_URL = os.environ.get("GLOSSARY_PUBLIC_URL", "http://127.0.0.1:8000")
 
-# Webhooks (terms/outbox/, sent by `manage.py run_outbox`): each request's
-# timeout in seconds; attempts before a delivery is marked failed; the wait
+# Webhooks (terms/outbox/, sent by `manage.py run_outbox`): the seconds each
+# request may take in all; attempts before a delivery is marked failed; the wait
 # before the first retry, doubling after each (with jitter); requests in
 # flight at once (at most half of them to one endpoint).
 GLOSSARY_WEBHOOK_TIMEOUT = env_seconds("GLOSSARY_WEBHOOK_TIMEOUT", 5)

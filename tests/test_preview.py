@@ -66,7 +66,7 @@ def test_an_unpublished_edit_of_a_published_term_is_previewed(api, seed):
 def test_a_forged_token_is_refused_with_a_message(api, draft, make_term):
     other = make_term("Reward hacking", status=Term.Status.DRAFT)
     token = preview.token_for(draft)
-    payload, rest = token.split(":", 1)
+    _, rest = token.split(":", 1)
     forged = preview.token_for(other).split(":", 1)[0] + ":" + rest
     for bad in (forged, token[:-2] + "xx", "not-a-token"):
         response = api.get("/api/v1/preview/", {"token": bad})

@@ -5,6 +5,7 @@ endpoint"…): administrators have them, and can grant them."""
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from terms.outbox.models import EVENTS, Delivery, Endpoint, Outgoing
@@ -100,7 +101,17 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     @admin.action(description="Send again", permissions=["redeliver"])
     def redeliver(self, request, queryset):
-        count = queryset.update(
+        """Done or failed deliveries go again, unless a later change of the
+        same resource was sent to that endpoint since: this one's document
+        would then overwrite a newer one."""
+        later = Delivery.objects.filter(
+            endpoint=OuterRef("endpoint"),
+            kind=OuterRef("kind"),
+            seq__gt=OuterRef("seq"),
+        ).filter(Q(resource_id=OuterRef("resource_id")) | Q(key=OuterRef("key")))
+        chosen = queryset.exclude(status=Outgoing.Status.PENDING)
+        again = chosen.exclude(Exists(later))
+        count = again.update(
             status=Outgoing.Status.PENDING,
             attempts=0,
             next_attempt_at=timezone.now(),
@@ -109,6 +120,13 @@ class DeliveryAdmin(admin.ModelAdmin):
         self.message_user(
             request, f"{count} deliveries will be sent again.", messages.SUCCESS
         )
+        if skipped := queryset.count() - count:
+            self.message_user(
+                request,
+                f"{skipped} not sent again: still pending, or a later change of "
+                "the same resource was sent to that endpoint since.",
+                messages.WARNING,
+            )
 
     def has_redeliver_permission(self, request):
         return request.user.has_perm("terms.change_endpoint")

@@ -1,11 +1,9 @@
-import base64
-import secrets
-
 from django.db import models
 from django.utils import timezone
 
 from terms.changes import versions
 
+from .signing import new_secret, validate_secret
 from .urls import validate_endpoint_url
 
 # What a subscriber can ask for; each change in the log is one of these.
@@ -22,12 +20,6 @@ EVENTS = [
     ("category.renamed", "category given a new slug"),
     ("category.deleted", "category deleted"),
 ]
-# Standard Webhooks' form: whsec_ and the key in base64.
-SECRET_PREFIX = "whsec_"
-
-
-def new_secret() -> str:
-    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(24)).decode()
 
 
 def log_head() -> int:
@@ -50,6 +42,7 @@ class Endpoint(models.Model):
         "signing secret",
         max_length=100,
         default=new_secret,
+        validators=[validate_secret],
         help_text="Verifies each delivery's webhook-signature header "
         "(Standard Webhooks). Keep it private; change it to rotate.",
     )
@@ -126,6 +119,9 @@ class Delivery(Outgoing):
             models.Index(
                 fields=["endpoint", "kind", "resource_id", "seq"],
                 name="terms_delivery_resource",
+            ),
+            models.Index(
+                fields=["endpoint", "kind", "key", "seq"], name="terms_delivery_key"
             ),
         ]
 

@@ -3,17 +3,44 @@ resembles): HMAC-SHA256 over "<webhook-id>.<webhook-timestamp>.<body>", so a
 receiver can check origin and freshness, and dedupe by webhook-id."""
 
 import base64
+import binascii
 import hashlib
 import hmac
+import secrets
 import time
 
-from .models import SECRET_PREFIX
+from django.core.exceptions import ValidationError
+
+# Standard Webhooks' form of a secret: whsec_ and the key in base64.
+SECRET_PREFIX = "whsec_"
+SHORTEST_KEY = 16  # bytes
+
+
+def new_secret() -> str:
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(24)).decode()
 
 
 def key_of(secret: str) -> bytes:
     if secret.startswith(SECRET_PREFIX):
-        return base64.b64decode(secret.removeprefix(SECRET_PREFIX))
+        return base64.b64decode(secret.removeprefix(SECRET_PREFIX), validate=True)
     return secret.encode()
+
+
+def validate_secret(secret: str):
+    try:
+        key = key_of(secret)
+    except (binascii.Error, ValueError) as error:
+        raise ValidationError(
+            "After whsec_ a secret is base64: %(error)s.",
+            code="base64",
+            params={"error": error},
+        ) from error
+    if len(key) < SHORTEST_KEY:
+        raise ValidationError(
+            "A secret needs at least %(bytes)d bytes of key.",
+            code="short",
+            params={"bytes": SHORTEST_KEY},
+        )
 
 
 def signature(secret: str, message_id: str, timestamp: int, body: bytes) -> str:

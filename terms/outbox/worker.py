@@ -2,20 +2,26 @@
 (dispatch.py), then sends what is due, outside any request.
 
 - Deliveries of one endpoint and resource go in sequence order: one is sent
-  only when no earlier one of theirs is still pending (retrying included).
+  only when no earlier one for the same resource, or the same key (a term
+  deleted, then another made with its slug), is still pending (retrying
+  included). An inactive endpoint's deliveries wait.
 - Up to GLOSSARY_WEBHOOK_CONCURRENCY are in flight at once, and at most half
   of them (at least one) to one endpoint, each with a timeout of
   GLOSSARY_WEBHOOK_TIMEOUT seconds: a slow or hanging endpoint holds its own
   slots, never the others'.
 - A failure is retried after an exponential backoff with jitter, up to
   GLOSSARY_WEBHOOK_MAX_ATTEMPTS attempts; then it is marked failed, and the
-  admin can send it again. A refused address fails at once.
+  admin can send it again. A refused address fails at once. Nothing an
+  endpoint does or is configured with stops the worker: every fault is
+  that delivery's failed attempt (terms/outbox/http.py); a database that
+  does not answer is waited for.
 - What is being sent is claimed in the database until its timeout has
   passed: a worker killed meanwhile leaves it to be sent again (at least
   once; receivers dedupe by webhook-id), and two workers never send it at
   the same time.
 """
 
+import binascii
 import logging
 import random
 import threading
@@ -23,14 +29,14 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from . import http, purge, signing
 from .dispatch import dispatch
 from .http import Result
-from .models import Delivery, Outgoing, Purge
+from .models import Delivery, Endpoint, Outgoing, Purge
 
 logger = logging.getLogger(__name__)
 # A claim lasts this many request timeouts: a timeout bounds each wait on
@@ -57,55 +63,61 @@ def claim(item: Outgoing) -> bool:
 
 
 def record(item: Outgoing, result: Result):
-    """What an attempt came to: done, retried later, or given up."""
+    """What an attempt came to: done, retried later, or given up. (An item
+    deleted meanwhile, with its endpoint, is left deleted.)"""
     now = timezone.now()
-    item.attempts += 1
-    item.last_status = result.status
-    item.last_response = result.text
-    item.claimed_until = None
+    attempts = item.attempts + 1
+    outcome = {
+        "attempts": attempts,
+        "last_status": result.status,
+        "last_response": result.text,
+        "claimed_until": None,
+    }
     if result.ok:
-        item.status, item.done_at = Outgoing.Status.DONE, now
-    elif result.refused or item.attempts >= settings.GLOSSARY_WEBHOOK_MAX_ATTEMPTS:
-        item.status = Outgoing.Status.FAILED
+        outcome |= {"status": Outgoing.Status.DONE, "done_at": now}
+    elif result.refused or attempts >= settings.GLOSSARY_WEBHOOK_MAX_ATTEMPTS:
+        outcome |= {"status": Outgoing.Status.FAILED}
         logger.warning("Gave up on %s: %s %s", item, result.status, result.text[:200])
     else:
-        item.next_attempt_at = now + backoff(item.attempts)
-    item.save(
-        update_fields=[
-            "attempts",
-            "last_status",
-            "last_response",
-            "claimed_until",
-            "status",
-            "done_at",
-            "next_attempt_at",
-        ]
-    )
+        outcome |= {"next_attempt_at": now + backoff(attempts)}
+    type(item).objects.filter(pk=item.pk).update(**outcome)
 
 
-def due(model, exclude=(), limit: int = 100):
+def ready(queryset):
+    """What of `queryset` is due now and held by no worker."""
     now = timezone.now()
-    pending = model.objects.filter(status=Outgoing.Status.PENDING)
-    ready = pending.filter(next_attempt_at__lte=now).filter(
-        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    return queryset.filter(
+        Q(status=Outgoing.Status.PENDING, next_attempt_at__lte=now)
+        & (Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
     )
-    if model is Delivery:
-        earlier = pending.filter(
-            endpoint=OuterRef("endpoint"),
-            kind=OuterRef("kind"),
-            resource_id=OuterRef("resource_id"),
-            seq__lt=OuterRef("seq"),
-        )
-        ready = ready.exclude(Exists(earlier)).select_related("endpoint")
-    return list(ready.exclude(pk__in=list(exclude)).order_by("seq", "pk")[:limit])
 
 
-def send(delivery: Delivery) -> Result:
+def due_purges(limit: int = 100) -> list[Purge]:
+    return list(ready(Purge.objects.all()).order_by("seq", "pk")[:limit])
+
+
+def due_deliveries(endpoint: Endpoint, exclude, limit: int) -> list[Delivery]:
+    """The endpoint's deliveries that may go now: each its resource's (and
+    key's) earliest still pending."""
+    pending = Delivery.objects.filter(
+        endpoint=endpoint, status=Outgoing.Status.PENDING, seq__lt=OuterRef("seq")
+    )
+    same_resource = pending.filter(
+        kind=OuterRef("kind"), resource_id=OuterRef("resource_id")
+    )
+    same_key = pending.filter(kind=OuterRef("kind"), key=OuterRef("key"))
+    deliveries = ready(endpoint.deliveries.all()).exclude(pk__in=list(exclude))
+    first = deliveries.exclude(Exists(same_resource)).exclude(Exists(same_key))
+    return list(first.order_by("seq", "pk")[:limit])
+
+
+def send(delivery: Delivery, endpoint: Endpoint) -> Result:
     body = delivery.body.encode()
-    headers = signing.headers(delivery.endpoint.secret, delivery.message_id, body)
-    return http.post(
-        delivery.endpoint.url, body, headers, settings.GLOSSARY_WEBHOOK_TIMEOUT
-    )
+    try:
+        headers = signing.headers(endpoint.secret, delivery.message_id, body)
+    except (binascii.Error, ValueError) as error:  # stored behind the admin's back
+        return Result(None, f"The endpoint's secret cannot sign: {error}")
+    return http.post(endpoint.url, body, headers, settings.GLOSSARY_WEBHOOK_TIMEOUT)
 
 
 class Worker:
@@ -119,7 +131,12 @@ class Worker:
         with ThreadPoolExecutor(self.concurrency, "outbox") as pool:
             while not stop.is_set():
                 close_old_connections()
-                busy = self.step(pool)
+                try:
+                    busy = self.step(pool)
+                except DatabaseError:
+                    logger.exception("The outbox cannot reach the database; retrying.")
+                    stop.wait(5)
+                    continue
                 if busy or self.in_flight:
                     self.collect(timeout=0 if busy else interval)
                 else:
@@ -142,25 +159,29 @@ class Worker:
 
     def purge(self) -> int:
         backend = purge.backend()
-        items = [p for p in due(Purge) if claim(p)]
+        items = [p for p in due_purges() if claim(p)]
         for item in items:
             record(item, backend.purge(item.keys))
         return len(items)
 
     def start(self, pool) -> int:
-        slots = self.concurrency - len(self.in_flight)
+        """Start what may go, each active endpoint up to its share of the
+        free slots: one endpoint's backlog never takes another's turn."""
         flying = [d.endpoint_id for d in self.in_flight.values()]
+        sending = [d.pk for d in self.in_flight.values()]
         started = 0
-        for delivery in due(Delivery, exclude=[d.pk for d in self.in_flight.values()]):
-            if started >= slots:
-                break
-            if flying.count(delivery.endpoint_id) >= self.per_endpoint:
+        for endpoint in Endpoint.objects.filter(active=True).order_by("pk"):
+            free = min(
+                self.per_endpoint - flying.count(endpoint.pk),
+                self.concurrency - len(self.in_flight),
+            )
+            if free <= 0:
                 continue
-            if not claim(delivery):
-                continue
-            self.in_flight[pool.submit(send, delivery)] = delivery
-            flying.append(delivery.endpoint_id)
-            started += 1
+            for delivery in due_deliveries(endpoint, sending, free):
+                if claim(delivery):
+                    future = pool.submit(send, delivery, endpoint)
+                    self.in_flight[future] = delivery
+                    started += 1
         return started
 
     def collect(self, timeout: float | None):
