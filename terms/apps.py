@@ -11,6 +11,7 @@ class TermsConfig(AppConfig):
     verbose_name = "glossary"
 
     def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)
         from .folding import register_sqlite_functions
 
         connection_created.connect(register_sqlite_functions)
@@ -26,17 +27,28 @@ def drop_sqlite_triggers(sender, using, **kwargs):
     table's trigger names the missing table. restore_sqlite_triggers puts
     them back after; a data migration that changes public content must log
     its changes itself."""
+    from terms import search_index
     from terms.changes import triggers
 
-    run_on_sqlite(using, triggers.drop)
+    run_on_sqlite(
+        using, lambda connection: [*triggers.drop("sqlite"), *search_index.drop()]
+    )
 
 
 def restore_sqlite_triggers(sender, using, **kwargs):
-    """Put back the change log's triggers after migrating on SQLite;
-    without them, HTTP validators would stop changing after an edit."""
+    """Put back the change log's and the search index's triggers after
+    migrating on SQLite; without them, HTTP validators would stop changing
+    after an edit, and search would not find it."""
+    from terms import search_index
     from terms.changes import triggers
 
-    run_on_sqlite(using, triggers.create)
+    run_on_sqlite(
+        using,
+        lambda connection: [
+            *triggers.create("sqlite"),
+            *search_index.create(connection),
+        ],
+    )
 
 
 def run_on_sqlite(using: str, statements_of):
@@ -44,7 +56,7 @@ def run_on_sqlite(using: str, statements_of):
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
-        for statement in statements_of("sqlite"):
+        for statement in statements_of(connection):
             cursor.execute(statement)
 
 

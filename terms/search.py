@@ -5,18 +5,26 @@ name or an alias, then within those and the summary, then anywhere (the
 definition too); alphabetically within a tier. On PostgreSQL the match is
 the stored, GIN-indexed `search_vector`, and the tiers come from the small
 `head_vector` (both kept by the trigger of migrations 0003 and 0011), so
-ranking never reads a definition. On SQLite it falls back to substring
-matching in the same tiers. Both fold case and accents.
+ranking never reads a definition. On SQLite it is the FTS5 index of
+terms/search_index.py, with the tiers as column filters. Both fold case and
+accents and stem words (English), and a term matches when it holds every
+word of the query.
 """
+
+import re
 
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connections
-from django.db.models import Case, Exists, Func, IntegerField, OuterRef, Q, When
+from django.db.models import Case, Exists, F, Func, IntegerField, OuterRef, When
+from django.db.models.expressions import RawSQL
 
-from .folding import Fold, FoldKey, fold
+from . import search_index
+from .folding import FoldKey, fold
 from .models import Alias
 
 NAME_TIER, SUMMARY_TIER, ANYWHERE_TIER = 3, 2, 1
+# Above every character: key <= text < key + LAST_CHARACTER is "starts with".
+LAST_CHARACTER = "\U0010ffff"
 
 
 class NamesOnly(Func):
@@ -31,7 +39,7 @@ def search(terms, text: str):
     """`terms` matching `text`, the most relevant first."""
     if connections[terms.db].vendor == "postgresql":
         return _full_text_search(terms, text)
-    return _substring_search(terms, text)
+    return _fts5_search(terms, text)
 
 
 def _full_text_search(terms, text):
@@ -51,51 +59,54 @@ def _full_text_search(terms, text):
     )
 
 
-def _substring_search(terms, text):
-    needle = fold(text)
-    aliases = Alias.objects.annotate(key=Fold("name")).filter(
-        term=OuterRef("pk"), key__contains=needle
-    )
-    in_name = Q(name_key__contains=needle) | Exists(aliases)
-    in_summary = Q(summary_key__contains=needle)
-    in_definition = Q(definition_key__contains=needle)
+def _fts5_search(terms, text):
+    # Every word, each an FTS5 string: nothing in the text is query syntax.
+    words = re.findall(r"\w+", text)
+    if not words:
+        return terms.none()
+    query = " ".join(f'"{word}"' for word in words)
+
+    def matching(columns: str = ""):
+        expression = f"{{{columns}}} : ({query})" if columns else query
+        table = search_index.TABLE
+        return RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [expression])
+
     return (
-        terms.annotate(
-            name_key=Fold("name"),
-            summary_key=Fold("summary"),
-            definition_key=Fold("definition"),
-        )
-        .filter(in_name | in_summary | in_definition)
-        .annotate(
+        terms.filter(id__in=matching())
+        .alias(
             tier=Case(
-                When(in_name, then=NAME_TIER),
-                When(in_summary, then=SUMMARY_TIER),
+                When(id__in=matching("names"), then=NAME_TIER),
+                When(id__in=matching("names summary"), then=SUMMARY_TIER),
                 default=ANYWHERE_TIER,
                 output_field=IntegerField(),
             )
         )
-        .order_by("-tier", "name_key", "name", "id")
+        .order_by("-tier", "name_order", "name", "id")
     )
 
 
 def suggest(terms, prefix: str, limit: int) -> list[dict]:
     """Up to `limit` terms whose name or an alias starts with `prefix`."""
     key = fold(prefix)
-    # Code-point order (FoldKey) on both sides: the database's LIMIT keeps the
-    # same first rows that the merge below sorts.
-    by_name = (
-        terms.annotate(key=FoldKey("name"))
-        .filter(key__startswith=key)
-        .values_list("key", "name", "slug", "name")
-        .order_by("key", "name")[:limit]
+    # Code-point order on both sides: the database's LIMIT keeps the same
+    # first rows that the merge below sorts. PostgreSQL folds in expression
+    # indexes (FoldKey); SQLite reads the stored folded names by a range of
+    # their indexes (its LIKE would scan), each alias's term by its key.
+    if connections[terms.db].vendor == "postgresql":
+        names = terms.annotate(key=FoldKey("name")).filter(key__startswith=key)
+        aliases = Alias.objects.filter(term__in=terms)
+        aliases = aliases.annotate(key=FoldKey("name")).filter(key__startswith=key)
+    else:
+        within = {"key__gte": key, "key__lt": key + LAST_CHARACTER}
+        names = terms.annotate(key=F("name_order")).filter(**within)
+        shown = Exists(terms.filter(pk=OuterRef("term_id")))
+        aliases = Alias.objects.filter(shown).annotate(key=F("name_order"))
+        aliases = aliases.filter(**within)
+    by_name = names.values_list("key", "name", "slug", "name").order_by("key", "name")
+    by_alias = aliases.values_list("key", "name", "term__slug", "term__name").order_by(
+        "key", "name"
     )
-    by_alias = (
-        Alias.objects.filter(term__in=terms)
-        .annotate(key=FoldKey("name"))
-        .filter(key__startswith=key)
-        .values_list("key", "name", "term__slug", "term__name")
-        .order_by("key", "name")[:limit]
-    )
+    by_name, by_alias = by_name[:limit], by_alias[:limit]
     suggestions, seen = [], set()
     for _, match, slug, name in sorted([*by_name, *by_alias]):
         if slug not in seen:

@@ -3,9 +3,11 @@ from django.db import models
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
+from terms.folding import fold
 from terms.validators import validate_visible_text
 
 from .base import ContentModel
+from .fields import DerivedKeyField
 from .managers import SlugManager
 
 
@@ -29,13 +31,19 @@ class Alias(ContentModel):
     kind = models.CharField(
         "kind", max_length=20, choices=Kind.choices, default=Kind.SYNONYM
     )
+    # The alias folded, for autocomplete's prefix range on SQLite (PostgreSQL
+    # folds in an expression index of its own: migration 0010).
+    name_order = DerivedKeyField(
+        "alias folded", max_length=600, default="", source="name", derive=fold
+    )
 
     objects = AliasManager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["name_order"])
 
     class Meta:
         ordering = ["term", "name"]
         verbose_name_plural = "aliases"
+        indexes = [models.Index(fields=["name_order"], name="terms_alias_order")]
         constraints = [
             models.UniqueConstraint(
                 "term",
