@@ -2,9 +2,9 @@
 
 The planner reads a small table whole, which is right for a small table; at a
 few thousand terms a sequential scan costs what the benchmark shows at
-100,000, so these check the plans at that size. SQLite has no such indexes:
-its search is a substring scan, and glossary_fold there is a Python function
-that no index may depend on. `.ci/run` runs this suite on PostgreSQL too.
+100,000, so these check the plans at that size. SQLite's indexes (its FTS5
+table, the stored folded names) are checked in tests/test_search_index.py.
+`.ci/run` runs this suite on PostgreSQL too.
 """
 
 import pytest
