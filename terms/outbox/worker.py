@@ -25,6 +25,8 @@ import binascii
 import logging
 import random
 import threading
+import time
+from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import timedelta
 
@@ -39,6 +41,8 @@ from .http import Result
 from .models import Delivery, Endpoint, Outgoing, Purge
 
 logger = logging.getLogger(__name__)
+# Deliveries read at a time, for each endpoint.
+BATCH = 50
 # A claim lasts this many request timeouts: a timeout bounds each wait on
 # the socket (connecting, each read), not the whole request.
 CLAIM_TIMEOUTS = 3
@@ -125,6 +129,12 @@ class Worker:
         self.concurrency = concurrency or settings.GLOSSARY_WEBHOOK_CONCURRENCY
         self.per_endpoint = max(1, self.concurrency // 2)
         self.in_flight: dict[Future, Delivery] = {}
+        # Each endpoint's next deliveries, read a batch at a time: each the
+        # first of its resource still pending, which stays true until it is
+        # sent (a later change of that resource is not among them).
+        self.queued: dict[int, deque[Delivery]] = {}
+        # When to look at the change log again, unless it had more to read.
+        self.next_dispatch = 0.0
 
     def run(self, stop: threading.Event, interval: float = 0.5):
         """Work until `stop` is set."""
@@ -132,7 +142,7 @@ class Worker:
             while not stop.is_set():
                 close_old_connections()
                 try:
-                    busy = self.step(pool)
+                    busy = self.step(pool, interval)
                 except DatabaseError:
                     logger.exception("The outbox cannot reach the database; retrying.")
                     stop.wait(5)
@@ -147,12 +157,16 @@ class Worker:
     def run_until_idle(self):
         """Dispatch and send until nothing is due now (tests, cron)."""
         with ThreadPoolExecutor(self.concurrency, "outbox") as pool:
-            while self.step(pool) or self.in_flight:
+            while self.step(pool, interval=0) or self.in_flight:
                 self.collect(timeout=None)
 
-    def step(self, pool) -> bool:
-        """Dispatch, purge, and start what is due; whether any work was done."""
-        dispatched = dispatch()
+    def step(self, pool, interval: float) -> bool:
+        """Dispatch (every `interval` seconds while the log has nothing new),
+        purge, and start what is due; whether any work was done."""
+        dispatched = 0
+        if time.monotonic() >= self.next_dispatch:
+            dispatched = dispatch()
+            self.next_dispatch = time.monotonic() + (0 if dispatched else interval)
         purged = self.purge()
         started = self.start(pool)
         return bool(dispatched or purged or started)
@@ -169,19 +183,23 @@ class Worker:
         free slots: one endpoint's backlog never takes another's turn."""
         flying = [d.endpoint_id for d in self.in_flight.values()]
         sending = [d.pk for d in self.in_flight.values()]
+        endpoints = list(Endpoint.objects.filter(active=True).order_by("pk"))
+        self.queued = {e.pk: self.queued.get(e.pk, deque()) for e in endpoints}
         started = 0
-        for endpoint in Endpoint.objects.filter(active=True).order_by("pk"):
+        for endpoint in endpoints:
             free = min(
                 self.per_endpoint - flying.count(endpoint.pk),
                 self.concurrency - len(self.in_flight),
             )
-            if free <= 0:
-                continue
-            for delivery in due_deliveries(endpoint, sending, free):
-                if claim(delivery):
+            queue = self.queued[endpoint.pk]
+            if free > 0 and not queue:
+                queue.extend(due_deliveries(endpoint, sending, BATCH))
+            while free > 0 and queue:
+                delivery = queue.popleft()
+                if claim(delivery):  # not sent, or taken, meanwhile
                     future = pool.submit(send, delivery, endpoint)
                     self.in_flight[future] = delivery
-                    started += 1
+                    started, free = started + 1, free - 1
         return started
 
     def collect(self, timeout: float | None):
