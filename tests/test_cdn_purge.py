@@ -150,3 +150,11 @@ def test_an_outbox_overtaken_by_pruning_purges_everything(outbox, settings):
     prune(0)  # no endpoint is active: pruning does not wait for the outbox
     outbox.run_until_idle()
     assert purged() == {"*"}
+
+
+def test_an_outbox_ahead_of_the_log_starts_again_from_it(outbox):
+    """A database restored from an older copy: the log is behind the outbox."""
+    Dispatched.objects.filter(pk=1).update(seq=versions.head().number + 1000)
+    outbox.run_until_idle()
+    assert purged() == {"*"}
+    assert Dispatched.objects.get().seq == versions.head().number

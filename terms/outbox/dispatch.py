@@ -36,7 +36,7 @@ def dispatch(limit: int = PAGE) -> int:
         )
         try:
             page = feed.read(feed.Cursor(position.seq), limit)
-        except feed.Expired:
+        except (feed.Expired, feed.BadCursor):
             return overtaken(position)
         if not page.entries:
             return 0
@@ -70,8 +70,9 @@ def dispatch(limit: int = PAGE) -> int:
 
 def overtaken(position: Dispatched) -> int:
     """The log was pruned past the outbox (a worker stopped for longer than
-    GLOSSARY_CHANGE_LOG_RETENTION_DAYS): what changed is unknown, so every
-    cached response is purged, and dispatching goes on from now."""
+    GLOSSARY_CHANGE_LOG_RETENTION_DAYS), or is behind it (a database restored
+    from an older copy): what changed is unknown, so every cached response
+    is purged, and dispatching goes on from now."""
     head = feed.head()
     logger.warning(
         "The change log was pruned past the outbox (at %s, now %s): "

@@ -43,8 +43,9 @@ from .models import Delivery, Endpoint, Outgoing, Purge
 logger = logging.getLogger(__name__)
 # Deliveries read at a time, for each endpoint.
 BATCH = 50
-# A claim lasts this many request timeouts: a timeout bounds each wait on
-# the socket (connecting, each read), not the whole request.
+# A claim lasts this many request timeouts (a request takes one at most,
+# terms/outbox/http.py): room for a slow database before another worker
+# may take the delivery.
 CLAIM_TIMEOUTS = 3
 
 
