@@ -200,3 +200,37 @@ def environment_settings():
             return runpy.run_path(str(SETTINGS_FILE))
 
     return evaluate
+
+
+# The outbox (terms/outbox/): a local receiver, and a deployment whose
+# worker has dispatched everything so far.
+
+
+@pytest.fixture
+def outbox_settings(settings):
+    settings.GLOSSARY_WEBHOOK_ALLOW_PRIVATE = True  # the receivers are local
+    settings.GLOSSARY_WEBHOOK_REQUIRE_HTTPS = False  # and speak plain HTTP
+    settings.GLOSSARY_WEBHOOK_BACKOFF_SECONDS = 0
+    settings.GLOSSARY_WEBHOOK_TIMEOUT = 2
+    settings.GLOSSARY_WEBHOOK_MAX_ATTEMPTS = 5
+    settings.GLOSSARY_PUBLIC_URL = "http://testserver"
+    return settings
+
+
+@pytest.fixture
+def receiver():
+    from tests import receiver as receivers
+
+    started = receivers.start()
+    yield started
+    started.close()
+
+
+@pytest.fixture
+def outbox(seed, outbox_settings):
+    from terms.changes import versions
+    from terms.models import Dispatched
+    from terms.outbox.worker import Worker
+
+    Dispatched.objects.update_or_create(pk=1, defaults={"seq": versions.head().number})
+    return Worker()

@@ -49,6 +49,11 @@ class Receiver:
                 return queue.popleft()
         return 200
 
+    def about(self, key: str) -> list:
+        """What was sent about one resource (an edit is also sent about the
+        terms and sources that show the edited term)."""
+        return [r for r in self.received if r.json["resource"]["key"] == key]
+
     def wait_for(self, count: int, timeout: float = 20) -> list:
         deadline = time.monotonic() + timeout
         while len(self.received) < count and time.monotonic() < deadline:

@@ -2,20 +2,9 @@
 (and Cache-Tag), and a change purges exactly the keys of what it changed,
 through the purge backend (terms/outbox/purge.py)."""
 
-import pytest
-
 from terms.changes import versions
 from terms.models import Category, Dispatched, Purge, Source, Term
-from terms.outbox.worker import Worker
 from tests import receiver as receivers
-
-
-@pytest.fixture
-def outbox(seed, settings):
-    settings.GLOSSARY_WEBHOOK_ALLOW_PRIVATE = True
-    settings.GLOSSARY_WEBHOOK_BACKOFF_SECONDS = 0
-    Dispatched.objects.update_or_create(pk=1, defaults={"seq": versions.head().number})
-    return Worker()
 
 
 def purged() -> set[str]:

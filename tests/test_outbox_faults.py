@@ -11,41 +11,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from terms.changes import versions
-from terms.models import Delivery, Dispatched, Endpoint, Term
+from terms.models import Delivery, Endpoint, Term
 from terms.outbox import http, urls
 from terms.outbox import worker as worker_module
 from terms.outbox.dispatch import dispatch
 from terms.outbox.http import Result
 from terms.outbox.worker import CLAIM_TIMEOUTS, Worker
-from tests import receiver as receivers
 
-
-@pytest.fixture(autouse=True)
-def outbox_settings(settings):
-    settings.GLOSSARY_WEBHOOK_ALLOW_PRIVATE = True
-    settings.GLOSSARY_WEBHOOK_REQUIRE_HTTPS = False
-    settings.GLOSSARY_WEBHOOK_BACKOFF_SECONDS = 0
-    settings.GLOSSARY_WEBHOOK_TIMEOUT = 2
-    settings.GLOSSARY_WEBHOOK_MAX_ATTEMPTS = 5
-    settings.GLOSSARY_PUBLIC_URL = "http://testserver"
-
-
-@pytest.fixture
-def receiver():
-    started = receivers.start()
-    yield started
-    started.close()
-
-
-@pytest.fixture
-def outbox(seed):
-    Dispatched.objects.update_or_create(pk=1, defaults={"seq": versions.head().number})
-    return Worker()
-
-
-def about(receiver, key):
-    return [r for r in receiver.received if r.json["resource"]["key"] == key]
+pytestmark = pytest.mark.usefixtures("outbox_settings")
 
 
 KEY = "whsec_" + base64.b64encode(b"k" * 24).decode()
@@ -148,7 +121,7 @@ def test_sending_again_never_overtakes_a_later_change(outbox, receiver, admin_cl
     assert "1 not sent again" in response.content.decode()
     outbox.run_until_idle()
     taken = [
-        r.json["sequence"] for r in about(receiver, "jailbreak") if r.answered == 200
+        r.json["sequence"] for r in receiver.about("jailbreak") if r.answered == 200
     ]
     assert taken == [new.seq, new.seq]  # only the latest went again
 
@@ -167,7 +140,7 @@ def test_a_retried_tombstone_does_not_overtake_a_new_term_at_its_slug(
     outbox.run_until_idle()
     time.sleep(1.1)
     outbox.run_until_idle()
-    last = [r for r in about(receiver, "reused") if r.answered == 200][-1]
+    last = [r for r in receiver.about("reused") if r.answered == 200][-1]
     assert last.json["deleted"] is False, last.json["event"]
 
 

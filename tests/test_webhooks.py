@@ -11,45 +11,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from terms.changes import versions
-from terms.models import Category, Delivery, Dispatched, Endpoint, Source, Term
+from terms.models import Category, Delivery, Endpoint, Source, Term
 from terms.outbox import signing
 from terms.outbox.dispatch import dispatch
 from terms.outbox.worker import Worker
 from tests import receiver as receivers
 
-
-@pytest.fixture(autouse=True)
-def outbox_settings(settings):
-    settings.GLOSSARY_WEBHOOK_ALLOW_PRIVATE = True  # the receiver is local
-    settings.GLOSSARY_WEBHOOK_REQUIRE_HTTPS = False  # and speaks plain HTTP
-    settings.GLOSSARY_WEBHOOK_BACKOFF_SECONDS = 0
-    settings.GLOSSARY_WEBHOOK_TIMEOUT = 2
-    settings.GLOSSARY_WEBHOOK_MAX_ATTEMPTS = 5
-    settings.GLOSSARY_PUBLIC_URL = "http://testserver"
-
-
-@pytest.fixture
-def receiver():
-    started = receivers.start()
-    yield started
-    started.close()
-
-
-@pytest.fixture
-def outbox(seed):
-    """A deployment whose outbox has dispatched everything so far."""
-    Dispatched.objects.update_or_create(pk=1, defaults={"seq": versions.head().number})
-    return Worker()
+pytestmark = pytest.mark.usefixtures("outbox_settings")
 
 
 def events(receiver) -> list[tuple[str, str]]:
     return [(r.json["event"], r.json["resource"]["key"]) for r in receiver.received]
-
-
-def about(receiver, key: str) -> list:
-    """What the receiver was sent about one resource; an edit is also sent
-    about the terms and sources that show the edited term."""
-    return [r for r in receiver.received if r.json["resource"]["key"] == key]
 
 
 @pytest.fixture
@@ -66,7 +38,7 @@ def test_an_edit_is_posted_signed_with_the_document_the_api_serves(
 
     outbox.run_until_idle()
 
-    [sent] = about(receiver, "jailbreak")
+    [sent] = receiver.about("jailbreak")
     assert sent.json["event"] == "term.updated"
     assert sent.json["resource"] == {"kind": "term", "key": "jailbreak"}
     assert sent.json["sequence"] == versions.of("term", term.pk).number
@@ -78,7 +50,7 @@ def test_the_signature_is_standard_webhooks(endpoint, outbox, receiver):
     """Checked as a receiver's library would, from the spec, not our code."""
     Term.objects.filter(slug="jailbreak").update(summary="Changed.")
     outbox.run_until_idle()
-    [sent] = about(receiver, "jailbreak")
+    [sent] = receiver.about("jailbreak")
     key = base64.b64decode(endpoint.secret.removeprefix("whsec_"))
     signed = f"{sent.headers['webhook-id']}.{sent.headers['webhook-timestamp']}."
     digest = hmac.new(key, signed.encode() + sent.body, hashlib.sha256).digest()
@@ -175,7 +147,7 @@ def test_a_failing_endpoint_gets_the_change_again_until_it_takes_it(
     Term.objects.filter(slug="jailbreak").update(title="Changed.")  # shown nowhere else
     outbox.run_until_idle()
 
-    sent = about(receiver, "jailbreak")
+    sent = receiver.about("jailbreak")
     assert [r.answered for r in sent] == [500, 503, 502, 200]
     assert len({r.headers["webhook-id"] for r in sent}) == 1
     assert len({r.body for r in sent}) == 1
@@ -220,14 +192,14 @@ def test_one_resources_deliveries_arrive_in_sequence_order(endpoint, outbox, rec
     Term.objects.filter(slug="guardrails").update(title="Elsewhere.")
     Worker(concurrency=4).run_until_idle()
 
-    sent = about(receiver, "jailbreak")
+    sent = receiver.about("jailbreak")
     taken = [r.json["sequence"] for r in sent if r.answered == 200]
     assert len(taken) == 4
     assert [r.json["sequence"] for r in sent] == sorted(
         r.json["sequence"] for r in sent
     )
     assert [r.answered for r in sent[:3]] == [500, 500, 200]  # the first, retried
-    assert about(receiver, "guardrails")[0].answered == 200  # not held up
+    assert receiver.about("guardrails")[0].answered == 200  # not held up
 
 
 def test_a_hanging_endpoint_does_not_hold_up_the_others(outbox, settings):
@@ -349,7 +321,7 @@ def test_an_editor_without_the_permission_cannot_see_endpoints(
 def test_a_payload_is_json_the_receiver_can_read(endpoint, outbox, receiver):
     Term.objects.filter(slug="jailbreak").update(summary="Ünïcode ✓.")
     outbox.run_until_idle()
-    [sent] = about(receiver, "jailbreak")
+    [sent] = receiver.about("jailbreak")
     assert sent.headers["content-type"] == "application/json"
     assert json.loads(sent.body.decode("utf-8"))["document"]["summary"] == "Ünïcode ✓."
 
