@@ -7,7 +7,7 @@ what a read view marks)."""
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
@@ -49,8 +49,7 @@ class PreviewView(StrictQueryParametersMixin, generics.GenericAPIView):
     )
     def get(self, request):
         query = PreviewQuery(data=request.query_params)
-        if not query.is_valid():
-            raise ValidationError(query.errors)
+        query.is_valid(raise_exception=True)  # a 400 naming each parameter
         try:
             term_id = preview.term_of(query.validated_data["token"])
         except preview.Refused as error:

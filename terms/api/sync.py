@@ -108,8 +108,7 @@ class SyncView(
     )
     def get(self, request):
         query = SyncQuery(data=request.query_params)
-        if not query.is_valid():
-            raise ValidationError(query.errors)
+        query.is_valid(raise_exception=True)  # a 400 naming each parameter
         try:
             page = feed.read(
                 query.validated_data.get("cursor"), query.validated_data["limit"]

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from django.http import Http404, HttpResponsePermanentRedirect
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, viewsets
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from terms import letters, rights
@@ -298,8 +298,7 @@ class AutocompleteView(ReadMixin, generics.GenericAPIView):
     )
     def get(self, request):
         query = AutocompleteQuery(data=request.query_params)
-        if not query.is_valid():
-            raise ValidationError(query.errors)
+        query.is_valid(raise_exception=True)  # a 400 naming each parameter
         prefix, limit = query.validated_data["q"], query.validated_data["limit"]
         suggestions = suggest(self.get_queryset(), prefix, limit)
         # The validator is what it suggests: it changes only when a term it

@@ -41,15 +41,28 @@ def dispatch(limit: int = PAGE) -> int:
         if not page.entries:
             return 0
         endpoints = list(Endpoint.objects.filter(active=True))
-        context = {"request": documents.Origin(settings.GLOSSARY_PUBLIC_URL)}
-        public = rendered(page.entries, context)
-        deliveries, purged = [], []
-        for entry, shown in zip(page.entries, public, strict=True):
-            event = event_of(entry, shown, position.seq)
-            purged += keys.changed(entry["kind"], entry["resource_id"])
-            body = json.dumps(payload(entry, shown, event), ensure_ascii=False)
-            deliveries += [
-                Delivery(
+        if endpoints:  # with none, no document needs rendering
+            Delivery.objects.bulk_create(deliveries(page, endpoints, position.seq))
+        purged = [
+            key
+            for entry in page.entries
+            for key in keys.changed(entry["kind"], entry["resource_id"])
+        ]
+        Purge.objects.create(seq=page.next_cursor.seq, keys=list(dict.fromkeys(purged)))
+        position.seq = page.next_cursor.seq
+        position.save(update_fields=["seq"])
+        return len(page.entries)
+
+
+def deliveries(page: feed.Page, endpoints: list[Endpoint], before: int):
+    """Each entry of `page`, for each endpoint that wants its event."""
+    context = {"request": documents.Origin(settings.GLOSSARY_PUBLIC_URL)}
+    for entry, shown in zip(page.entries, rendered(page.entries, context), strict=True):
+        event = event_of(entry, shown, before)
+        body = json.dumps(payload(entry, shown, event), ensure_ascii=False)
+        for endpoint in endpoints:
+            if endpoint.wants(event) and endpoint.since < entry["seq"]:
+                yield Delivery(
                     endpoint=endpoint,
                     seq=entry["seq"],
                     event=event,
@@ -58,14 +71,6 @@ def dispatch(limit: int = PAGE) -> int:
                     key=entry["key"],
                     body=body,
                 )
-                for endpoint in endpoints
-                if endpoint.wants(event) and endpoint.since < entry["seq"]
-            ]
-        Delivery.objects.bulk_create(deliveries)
-        Purge.objects.create(seq=page.next_cursor.seq, keys=list(dict.fromkeys(purged)))
-        position.seq = page.next_cursor.seq
-        position.save(update_fields=["seq"])
-        return len(page.entries)
 
 
 def overtaken(position: Dispatched) -> int:
