@@ -156,6 +156,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# The admin's dates follow LANGUAGE_CODE's formats; the project's own make
+# en-GB's read one way (glossary_api/formats).
+FORMAT_MODULE_PATH = ["glossary_api.formats"]
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
