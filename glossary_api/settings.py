@@ -297,6 +297,9 @@ GLOSSARY_NAME = os.environ.get("GLOSSARY_NAME", "Glossary")
 GLOSSARY_INDEX_URL = os.environ.get(
     "GLOSSARY_INDEX_URL", "http://localhost:3000/glossary/"
 )
+# A search counts its matches up to this many; past it, `count` is this
+# number and `count_is_estimate` is true (terms/api/search_pagination.py).
+GLOSSARY_SEARCH_COUNT_CAP = max(1, env_count("GLOSSARY_SEARCH_COUNT_CAP", 1000))
 
 # Browsers on these origins may call the API ("*" allows any origin).
 CORS_ALLOWED_ORIGINS = [o for o in env_list("CORS_ALLOWED_ORIGINS") if o != "*"]

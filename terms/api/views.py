@@ -20,6 +20,7 @@ from .filters import SourceFilter, TermFilter
 from .freshness import ConditionalGetMixin
 from .jsonld import JSONLDRenderer, term_page
 from .params import FieldSelectionMixin, StrictQueryParametersMixin
+from .search_pagination import SearchPagination
 from .serializers import (
     CategorySerializer,
     IndexSerializer,
@@ -129,6 +130,7 @@ class TermViewSet(
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
     filterset_class = TermFilter
+    pagination_class = SearchPagination
     serializer_class = TermDetailSerializer
     write_serializer_class = TermWriteSerializer
 
@@ -139,6 +141,10 @@ class TermViewSet(
         # The compact list shows none of the long text.
         compact = visible.defer("definition", "example", "search_vector", "head_vector")
         return compact.select_related("category")
+
+    def page_version(self, shown):
+        version, members = super().page_version(shown)
+        return version, members + self.paginator.also_shown()
 
     def get_serializer_class(self):
         if self.action == "retrieve":
