@@ -12,7 +12,7 @@ from terms import letters, rights
 from terms.changes import keys, versions
 from terms.changes.versions import Version
 from terms.models import Category, Change, OldSlug, Source, Term
-from terms.models.term import sees_drafts
+from terms.models.term import VECTORS, sees_drafts
 from terms.search import suggest
 
 from . import schema
@@ -139,7 +139,7 @@ class TermViewSet(
         if self.action == "retrieve":
             return visible.with_related(linkable=visible)
         # The compact list shows none of the long text.
-        compact = visible.defer("definition", "example", "search_vector", "head_vector")
+        compact = visible.defer("definition", "example", *VECTORS)
         return compact.select_related("category")
 
     def page_version(self, shown):
