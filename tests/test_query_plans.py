@@ -1,4 +1,5 @@
-"""Search and autocomplete use their indexes on PostgreSQL (issue 6, item 4).
+"""Search and autocomplete use their indexes on PostgreSQL (issue 6, item 4;
+issue 12, item 2: a search's page and count stop at what they need).
 
 The planner reads a small table whole, which is right for a small table; at a
 few thousand terms a sequential scan costs what the benchmark shows at
@@ -7,13 +8,17 @@ table, the stored folded names) are checked in tests/test_search_index.py.
 `.ci/run` runs this suite on PostgreSQL too.
 """
 
+import re
+
 import pytest
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from terms.generate import clear, generate
 from terms.models import Term
-from terms.search import search, suggest
+from terms.search import page, search, suggest
+from terms.spelling import did_you_mean
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -34,11 +39,13 @@ def large_glossary(django_db_setup, django_db_blocker):
 
 
 def plans(run) -> list[str]:
-    """EXPLAIN of every query `run()` sends, in order."""
+    """EXPLAIN of every query `run()` sends, in order (not of its EXPLAINs)."""
     with CaptureQueriesContext(connection) as captured:
         run()
     found = []
     for query in captured.captured_queries:
+        if query["sql"].startswith("EXPLAIN"):
+            continue
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN " + query["sql"])
             found.append("\n".join(row[0] for row in cursor.fetchall()))
@@ -87,3 +94,78 @@ def test_a_deep_list_page_and_the_count_read_the_order_index_only(large_glossary
     assert "Index Only Scan using terms_term_order" in page, page
     assert "Sort" not in page, page
     assert "Seq Scan" not in count, count
+
+
+def first_page(text: str, cap: int, offset: int = 0):
+    results = search(Term.objects.published(), text).values_list("pk", flat=True)
+    return page(results, text, offset, 20, cap)
+
+
+def sent(run) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        run()
+    return [query["sql"] for query in captured.captured_queries]
+
+
+@pytest.mark.django_db
+def test_a_common_words_count_stops_at_the_cap(large_glossary):
+    """A word in most terms is never counted past the cap: not at all when
+    the planner expects many times the cap, otherwise with a LIMIT."""
+    assert first_page("model", cap=100).count_is_estimate
+    queries = sent(lambda: first_page("model", cap=100))
+    assert not any("COUNT(" in sql for sql in queries), queries
+
+    found = first_page("model", cap=1000)  # about 3,300 match: counted
+    assert (found.count, found.count_is_estimate) == (1000, True)
+    count, *_ = plans(lambda: first_page("model", cap=1000))
+    assert re.search(r"Aggregate.*\n\s+->\s+Limit", count), count
+    # Phrases are always counted, up to the cap.
+    count, *_ = plans(lambda: first_page("domain-specific", cap=5))
+    assert re.search(r"Aggregate.*\n\s+->\s+Limit", count), count
+
+
+@pytest.mark.django_db
+def test_past_the_cap_each_tier_stops_at_the_page(large_glossary):
+    """Every tier's query has a LIMIT; a tier holding most terms is a walk
+    of the alphabetical index (no sort), which checks the small vectors
+    before the whole one."""
+    published = Term.objects.published()
+    in_head = search(published, "model").filter(
+        head_vector=SearchQuery("model", config="glossary")
+    )
+    past_the_head = in_head.count() + 5  # a page of the third tier
+    tiers = plans(lambda: first_page("model", cap=100, offset=past_the_head))
+    assert len(tiers) == 3, tiers
+    for plan in tiers:
+        assert plan.startswith("Limit"), plan
+        assert "Seq Scan" not in plan, plan
+    anywhere = tiers[-1]
+    assert "Index Scan using terms_term_order" in anywhere, anywhere
+    assert "Sort" not in anywhere, anywhere
+    checks = re.search(r"Filter: (.*)", anywhere).group(1)
+    assert checks.index("head_vector") < checks.index("search_vector"), checks
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("pick", [0, 17, 33])
+def test_a_names_page_and_count_read_the_gin_indexes(large_glossary, pick):
+    text = large_glossary[pick]
+    found = first_page(text, cap=1000)
+    assert not found.count_is_estimate
+    for plan in plans(lambda: first_page(text, cap=1000)):
+        assert "_vector_gin" in plan, plan
+        assert "Seq Scan" not in plan, plan
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("pick", [3, 21])
+def test_suggestions_read_the_trigram_indexes(large_glossary, pick):
+    name = large_glossary[pick]
+    misspelt = name[:2] + name[3:]  # a letter left out
+    suggested = did_you_mean(Term.objects.published(), misspelt)
+    assert name in [s["match"] for s in suggested], suggested
+    by_name, by_alias = plans(lambda: did_you_mean(Term.objects.published(), misspelt))
+    assert "terms_term_name_trigrams" in by_name, by_name
+    assert "terms_alias_name_trigrams" in by_alias, by_alias
+    for plan in (by_name, by_alias):
+        assert "Seq Scan" not in plan, plan
