@@ -5,11 +5,12 @@ pieces (trigrams) that the search has in common with a run of whole words
 of a name or alias, both folded (case, accents). "distribted" is 0.64 from
 "Distributed reward model"; a name must reach CLOSE_ENOUGH, pg_trgm's
 default for the indexed test. On PostgreSQL the trigram GIN indexes of the
-folded names and aliases (migration 0022) find them; on SQLite an FTS5
-trigram table of the folded names (terms/search_index.py) picks the
-candidates with the most trigrams in common, and `similarity()` below, the
-same measure, keeps the close ones. Either way a bounded number of rows is
-read.
+folded names and aliases (migration 0022) find them: the rows
+scored are those with enough trigrams in common, which for a misspelt
+word that many names hold is many (docs/benchmarks.md). On SQLite an FTS5
+trigram table of the same (terms/search_index.py) picks the CANDIDATES
+terms with the most trigrams in common, and `similarity()` below, the
+same measure, keeps the close ones.
 """
 
 import re
@@ -27,7 +28,7 @@ SUGGESTIONS = 5
 # pg_trgm.strict_word_similarity_threshold's default, which `%>>` tests.
 CLOSE_ENOUGH = 0.5
 # SQLite: the terms with the most trigrams in common whose names are scored.
-CANDIDATES = 50
+CANDIDATES = 100
 WORD = re.compile(r"[^\W_]+")  # pg_trgm's words: runs of letters and digits
 
 
@@ -60,18 +61,16 @@ def did_you_mean(terms, text: str, limit: int = SUGGESTIONS) -> list[dict]:
 
 def _close_names(terms, key: str, limit: int) -> list[tuple]:
     def close(rows, *fields):
-        folded = Fold("name")
-        return (
-            rows.annotate(score=TrigramStrictWordSimilarity(Value(key), folded))
-            .filter(SpeltLike(folded, Value(key)))
-            .order_by("-score", "name")
-            .values_list("score", "name", *fields)[:limit]
+        folded = Fold("name")  # as the trigram indexes have it
+        found = rows.filter(SpeltLike(folded, Value(key))).annotate(
+            score=TrigramStrictWordSimilarity(Value(key), folded)
         )
+        return found.order_by("-score", "name").values_list("score", "name", *fields)
 
     aliases = Alias.objects.filter(Exists(terms.filter(pk=OuterRef("term_id"))))
     return [
-        *close(terms, "slug", "name"),
-        *close(aliases, "term__slug", "term__name"),
+        *close(terms, "slug", "name")[:limit],
+        *close(aliases, "term__slug", "term__name")[:limit],
     ]
 
 
