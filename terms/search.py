@@ -76,11 +76,13 @@ def page(results, text: str, offset: int, size: int, cap: int) -> Page:
     many there are, counted up to `cap`.
 
     Up to the cap, the page is one query that sorts the matches. Past it,
-    in relevance order each tier is read on its own, alphabetically, and
-    only as far as the page needs: a tier that holds many terms is a walk
-    of an index of names that stops at once, one that holds few a lookup.
-    A later page reads the rows before it too (their ids), so its cost
-    grows with its depth.
+    on PostgreSQL, in relevance order each tier is read on its own,
+    alphabetically, and only as far as the page needs: a tier that holds
+    many terms is a walk of an index of names that stops at once, one that
+    holds few a lookup. A later page reads the rows before it too (their
+    ids), so its cost grows with its depth. (SQLite's FTS5 hands over all
+    of a tier's matches whatever the LIMIT: there one sorted query is
+    cheaper.)
     """
     if _surely_more_than(results, text, cap):
         count = cap + 1
@@ -89,7 +91,8 @@ def page(results, text: str, offset: int, size: int, cap: int) -> Page:
         if not count:
             return Page([], False, 0, False)
     wanted = offset + size + 1
-    if count > cap and tuple(results.query.order_by) == RELEVANCE:
+    walks = connections[results.db].vendor == "postgresql"
+    if walks and count > cap and tuple(results.query.order_by) == RELEVANCE:
         _, in_names, in_head = _tiers(results.db, text)
         rows = []
         for tier in (in_names, in_head & ~in_names, ~in_head):
