@@ -15,9 +15,9 @@ A search's page envelope is the list's (`count`, `next`, `previous`,
   spelt like the search ("did you mean", terms/spelling.py), from all the
   terms the reader may see; otherwise empty.
 
-The page itself is read tier by tier (terms/search.py, `page()`). A page
-number is valid while its page has results, and `next` is null on the
-last one, even when the count stopped at the cap.
+The page and its count are terms/search.py's `page()`. A page number is
+valid while its page has results, and `next` is null on the last one,
+even when the count stopped at the cap.
 """
 
 import hashlib
@@ -119,7 +119,9 @@ class SearchPagination(PageNumberPagination):
                 "type": "boolean",
                 "description": "With `search` only, and then always: true when "
                 "the count stopped at the cap (GLOSSARY_SEARCH_COUNT_CAP, "
-                "1,000 by default), so that more terms than `count` match.",
+                "1,000 by default): more terms than `count` match. (On "
+                "PostgreSQL, for plain words, also when the planner expects "
+                "five times the cap or more, and the search is not counted.)",
             },
             "suggestions": {
                 "type": "array",
