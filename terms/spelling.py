@@ -4,13 +4,15 @@ Closeness is pg_trgm's strict word similarity: the share of three-letter
 pieces (trigrams) that the search has in common with a run of whole words
 of a name or alias, both folded (case, accents). "distribted" is 0.64 from
 "Distributed reward model"; a name must reach CLOSE_ENOUGH, pg_trgm's
-default for the indexed test. On PostgreSQL the trigram GIN indexes of the
-folded names and aliases (migration 0022) find them: the rows
-scored are those with enough trigrams in common, which for a misspelt
-word that many names hold is many (docs/benchmarks.md). On SQLite an FTS5
-trigram table of the same (terms/search_index.py) picks the CANDIDATES
-terms with the most trigrams in common, and `similarity()` below, the
-same measure, keeps the close ones.
+default for the indexed test. Either way at most CANDIDATES names (and as
+many aliases) are scored, however many hold a misspelt common word. On
+PostgreSQL the trigram GIN indexes of the folded names and aliases
+(migration 0022) find them: the first CANDIDATES close enough, of which
+the closest are suggested (for a misspelt word that a thousand names
+hold, equally close, five of those). On SQLite an FTS5 trigram table of
+the same (terms/search_index.py) picks the CANDIDATES terms with the most
+trigrams in common, and `similarity()` below, the same measure, keeps the
+close ones.
 """
 
 import re
@@ -27,7 +29,7 @@ from .models import Alias
 SUGGESTIONS = 5
 # pg_trgm.strict_word_similarity_threshold's default, which `%>>` tests.
 CLOSE_ENOUGH = 0.5
-# SQLite: the terms with the most trigrams in common whose names are scored.
+# How many names, and aliases, spelt like a search are scored at most.
 CANDIDATES = 100
 WORD = re.compile(r"[^\W_]+")  # pg_trgm's words: runs of letters and digits
 
@@ -62,10 +64,10 @@ def did_you_mean(terms, text: str, limit: int = SUGGESTIONS) -> list[dict]:
 def _close_names(terms, key: str, limit: int) -> list[tuple]:
     def close(rows, *fields):
         folded = Fold("name")  # as the trigram indexes have it
-        found = rows.filter(SpeltLike(folded, Value(key))).annotate(
-            score=TrigramStrictWordSimilarity(Value(key), folded)
-        )
-        return found.order_by("-score", "name").values_list("score", "name", *fields)
+        found = rows.filter(SpeltLike(folded, Value(key))).order_by()
+        scored = rows.filter(pk__in=found.values("pk")[:CANDIDATES])
+        scored = scored.annotate(score=TrigramStrictWordSimilarity(Value(key), folded))
+        return scored.order_by("-score", "name").values_list("score", "name", *fields)
 
     aliases = Alias.objects.filter(Exists(terms.filter(pk=OuterRef("term_id"))))
     return [
