@@ -47,35 +47,26 @@ def env_seconds(name: str, default: float) -> float:
     return seconds
 
 
-DATABASE_SCHEMES = (
-    "this site runs on PostgreSQL (postgres:// or postgresql://) or SQLite "
-    "(sqlite:///path/to/file)"
-)
-DATABASE_EXAMPLE = "postgres://user:password@host:5432/name"
-
-
 def env_database(name: str, default: str, **options) -> dict:
     """The database an address such as postgres://user:password@host:5432/name
     names (dj-database-url), of the two this site runs on."""
     url = os.environ.get(name) or default
+    example = f"as in {name}=postgres://user:password@host:5432/name"
+    supported = (
+        "this site runs on PostgreSQL (postgres:// or postgresql://) or SQLite "
+        f"(sqlite:///path/to/file), {example}"
+    )
     scheme, separator, _ = url.partition("://")
     # Only the scheme is repeated: the rest may hold a password.
     if not (separator and re.fullmatch(r"[a-zA-Z][a-zA-Z0-9+.-]*", scheme)):
-        raise SettingsError(
-            f"{name} has no scheme: {DATABASE_SCHEMES}, "
-            f"as in {name}={DATABASE_EXAMPLE}."
-        )
+        raise SettingsError(f"{name} has no scheme: {supported}.")
     if scheme.lower() not in ("postgres", "postgresql", "sqlite"):
-        raise SettingsError(
-            f"{name} starts with {scheme}://, but {DATABASE_SCHEMES}, "
-            f"as in {name}={DATABASE_EXAMPLE}."
-        )
+        raise SettingsError(f"{name} starts with {scheme}://, but {supported}.")
     try:
         return dj_database_url.parse(url, **options)
     except ValueError as error:
         raise SettingsError(
-            f"{name} is not a database address ({error}): write it as "
-            f"{name}={DATABASE_EXAMPLE}."
+            f"{name} is not a database address ({error}): write it {example}."
         ) from error
 
 

@@ -204,6 +204,20 @@ def test_gunicorn_stops_with_one_line_when_the_settings_do_not_load():
     assert "Booting worker" not in result.stderr
 
 
+def test_gunicorn_s_master_checks_the_settings_without_keeping_them():
+    """Workers import the app after they fork, so that a HUP after a deploy
+    starts them on the new code: the master's check leaves nothing of the
+    app, or of Django, imported."""
+    check = (
+        "import runpy, sys; "
+        "runpy.run_path('glossary_api/gunicorn.py')['on_starting'](None); "
+        "print(sorted(m for m in sys.modules if m.startswith(('django', 'glossary'))))"
+    )
+    result = run(sys.executable, "-c", check, DJANGO_SECRET_KEY="x" * 50)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
 def test_pytest_stops_with_one_line_when_the_settings_do_not_load():
     result = run(
         str(PYTEST), "-q", "tests/test_database.py", DATABASE_URL="postgress://x/y"
