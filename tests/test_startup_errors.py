@@ -227,3 +227,14 @@ def test_pytest_stops_with_one_line_when_the_settings_do_not_load():
     assert "Traceback" not in output
     assert "DATABASE_URL" in output
     assert len(output.strip().splitlines()) <= 3, output
+
+
+def test_pytest_stops_with_one_line_when_the_database_does_not_answer(
+    unreachable_postgres,
+):
+    port, url = unreachable_postgres
+    result = run(str(PYTEST), "-q", "tests/test_health.py", DATABASE_URL=url)
+    assert result.returncode == 2
+    output = result.stdout + result.stderr
+    assert_names_the_unreachable_database(output, port)
+    assert len(output.strip().splitlines()) <= 3, output
