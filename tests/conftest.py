@@ -1,6 +1,7 @@
 import itertools
 import os
 import runpy
+from collections import Counter
 from datetime import date
 from pathlib import Path
 from unittest import mock
@@ -10,6 +11,7 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from terms.models import Category, Citation, SeeAlso, Source, Term
+from tests import prerequisites
 
 _counter = itertools.count(1)
 SETTINGS_FILE = Path(__file__).resolve().parents[1] / "glossary_api" / "settings.py"
@@ -164,6 +166,32 @@ def pytest_report_header(config):
 
     database = settings.DATABASES["default"]
     return f"database: {database['ENGINE']} {database['NAME']}"
+
+
+def pytest_configure(config):
+    prerequisites.required()  # an unknown name stops the run before it starts
+
+
+# Tests skipped for want of Redis or chromium, by reason (tests/prerequisites.py).
+skipped_for = Counter()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    for name in prerequisites.CHECKS:
+        reason = item.get_closest_marker(name) and prerequisites.missing(name)
+        if not reason:
+            continue
+        if name in prerequisites.required():
+            pytest.fail(f"{reason}; required by GLOSSARY_TEST_REQUIRE or CI.", False)
+        skipped_for[reason] += 1
+        pytest.skip(reason)
+
+
+def pytest_terminal_summary(terminalreporter):
+    for reason, count in skipped_for.items():
+        tests = "test" if count == 1 else "tests"
+        terminalreporter.write_line(f"Skipped {count} {tests}: {reason}")
 
 
 @pytest.fixture(autouse=True)
