@@ -2,9 +2,10 @@ import getpass
 import os
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from terms.accounts import create_editor
+from terms.management.base import BaseCommand
 
 
 class Command(BaseCommand):

@@ -1,8 +1,9 @@
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from terms.generate import NotGenerated, generate
+from terms.management.base import BaseCommand
 
 
 class Command(BaseCommand):

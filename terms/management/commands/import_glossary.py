@@ -1,8 +1,9 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from terms.exchange import ImportFailed, import_glossary
+from terms.management.base import BaseCommand
 
 
 class Command(BaseCommand):

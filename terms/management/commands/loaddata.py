@@ -7,12 +7,13 @@ from django.core.management.commands import loaddata
 
 from terms.changes import documents
 from terms.history import record_versions
+from terms.management.base import OptionsInFull
 from terms.models import Alias, Citation, SeeAlso, Term
 from terms.models.base import is_unchanged
 from terms.models.fields import fill_derived
 
 
-class Command(loaddata.Command):
+class Command(OptionsInFull, loaddata.Command):
     def loaddata(self, fixture_labels):
         self.written = defaultdict(list)
         self.touched = set()
