@@ -1,9 +1,10 @@
 """What every project command shares, as a deployer meets it on the command
-line: options spelled in full."""
+line: options spelled in full, and one clear line for an error."""
 
 import os
 import subprocess
 import sys
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,33 @@ def test_every_project_command_refuses_abbreviations():
         assert parser.allow_abbrev is False, name
     with pytest.raises(CommandError, match="unrecognized arguments: --term"):
         call_command("generate_glossary", "--term", "5")
+
+
+def test_a_url_is_reported_once_as_a_file_that_cannot_be_read(tmp_path):
+    url = "http://127.0.0.1:9/x.json"
+    result = manage("import_glossary", url, tmp_path=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.count("127.0.0.1") == 1, result.stderr
+    assert result.stderr.startswith(f"CommandError: Cannot read {url}: ")
+    assert "not a URL" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda path: None, "No such file or directory"),
+        (lambda path: path.mkdir(), "Is a directory"),
+        (lambda path: path.write_bytes(b"\x89PNG\r\n"), "not UTF-8 text"),
+    ],
+)
+def test_a_file_that_cannot_be_read_is_named_once(tmp_path, make, reason):
+    path = tmp_path / "glossary.json"
+    make(path)
+    with pytest.raises(CommandError) as refused:
+        call_command("import_glossary", str(path), stdout=StringIO())
+    message = str(refused.value)
+    assert message.startswith(f"Cannot read {path}: {reason}")
+    assert message.count("glossary.json") == 1
+    assert "\n" not in message

@@ -23,10 +23,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, dry_run=False, verbosity=1, **options):
-        try:
-            text = Path(file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise CommandError(f"Cannot read {file}: {error}") from error
+        text = self.read(file)
         try:
             outcome = import_glossary(text, dry_run=dry_run)
         except ImportFailed as failure:
@@ -50,3 +47,18 @@ class Command(BaseCommand):
         if verbosity > 1:
             for line in outcome.changes:
                 self.stdout.write(f"  {line}")
+
+    def read(self, file: str) -> str:
+        """The file's text; the reason it cannot be read names the file once
+        (an OSError's message names it again, and a URL mangled)."""
+        try:
+            return Path(file).read_text(encoding="utf-8")
+        except OSError as error:
+            reason = error.strerror or str(error)
+            if "://" in file:
+                reason += " (import_glossary reads a file, not a URL)"
+            raise CommandError(f"Cannot read {file}: {reason}.") from error
+        except UnicodeDecodeError as error:
+            raise CommandError(
+                f"Cannot read {file}: not UTF-8 text (at byte {error.start})."
+            ) from error
