@@ -2,11 +2,12 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from terms.exchange import ImportFailed, import_glossary
-from terms.management.base import BaseCommand
+from terms.exchange import ImportFailed, amounts, import_glossary
+from terms.exchange.common import CREATED, UNCHANGED, UPDATED
+from terms.management.base import ProgressCommand
 
 
-class Command(BaseCommand):
+class Command(ProgressCommand):
     help = (
         "Create or update the glossary records of a fixture (such as "
         "export_glossary writes), matched by natural key. Every record is "
@@ -25,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, file, dry_run=False, verbosity=1, **options):
         text = self.read(file)
         try:
-            outcome = import_glossary(text, dry_run=dry_run)
+            outcome = import_glossary(text, dry_run=dry_run, progress=self.progress)
         except ImportFailed as failure:
             raise CommandError(
                 "\n  ".join(
@@ -38,6 +39,8 @@ class Command(BaseCommand):
             ) from failure
         for warning in outcome.warnings:
             self.stderr.write(self.style.WARNING(f"Warning: {warning}"))
+        if verbosity == 0:
+            return
         if dry_run:
             self.stdout.write(f"Dry run of {file}: nothing was written. It would make:")
         else:
@@ -47,6 +50,18 @@ class Command(BaseCommand):
         if verbosity > 1:
             for line in outcome.changes:
                 self.stdout.write(f"  {line}")
+        records, totals = amounts(outcome.records()), outcome.totals()
+        if dry_run:
+            self.summary(
+                f"Checked {records} {self.took()} ({totals[CREATED]:,} to create, "
+                f"{totals[UPDATED]:,} to update, {totals[UNCHANGED]:,} unchanged); "
+                "nothing was written."
+            )
+        else:
+            self.summary(
+                f"Imported {records} {self.took()} ({totals[CREATED]:,} created, "
+                f"{totals[UPDATED]:,} updated, {totals[UNCHANGED]:,} unchanged)."
+            )
 
     def read(self, file: str) -> str:
         """The file's text; the reason it cannot be read names the file once
