@@ -132,6 +132,8 @@ def test_quiet_shows_neither_progress_nor_summary(db, tmp_path, command, quiet):
 def test_quiet_still_reports_errors(db, tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         run("import_glossary", str(tmp_path / "missing.json"), "--quiet")
+    with pytest.raises(CommandError, match="--progress-interval cannot be negative"):
+        run("export_glossary", "--progress-interval", "-1")
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

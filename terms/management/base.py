@@ -53,13 +53,16 @@ class ShowsProgress(OptionsInFull):
         if options.get("quiet"):
             options["verbosity"] = 0
         self.quiet = options.get("verbosity", 1) == 0
+        interval = options.get("progress_interval", progress.INTERVAL)
+        if interval < 0:
+            raise base.CommandError("--progress-interval cannot be negative.")
         self.started = time.monotonic()
         self.progress = progress.shown_on(
             # The stream itself: Django's OutputWrapper ends every write
             # with a newline, which would break a bar redrawn with "\r".
             options.get("stderr") or sys.stderr,
             quiet=self.quiet,
-            interval=options.get("progress_interval", progress.INTERVAL),
+            interval=interval,
         )
         return super().execute(*args, **options)
 
