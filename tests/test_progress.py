@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from terms.progress import Lines
-from tests.test_outbox_worker import database_url
+from tests.processes import database_url
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = str(settings.BASE_DIR / "fixtures" / "glossary.json")
