@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers
 
 from glossary_api.startup import SettingsError
 
@@ -116,6 +117,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Vary on every API answer, Cache-Control on its errors too.
+    "terms.api.answers.AnswerHeadersMiddleware",
     # Addresses over 4096 characters: a JSON 414 (terms/api/limits.py).
     "terms.api.limits.AddressLengthMiddleware",
     # Repeat anonymous reads of the API are answered here (terms/api/replay.py),
@@ -337,7 +340,10 @@ GLOSSARY_INDEX_URL = os.environ.get(
 CORS_ALLOWED_ORIGINS = [o for o in env_list("CORS_ALLOWED_ORIGINS") if o != "*"]
 CORS_ALLOW_ALL_ORIGINS = "*" in env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/.*$"
-CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Location"]
+# A browser may send what a conditional write needs (Authorization is among
+# the defaults), and read the validators and where a new resource is.
+CORS_ALLOW_HEADERS = (*default_headers, "if-match", "if-none-match")
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Location", "Retry-After"]
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]

@@ -262,3 +262,32 @@ def outbox(seed, outbox_settings):
 
     Dispatched.objects.update_or_create(pk=1, defaults={"seq": versions.head().number})
     return Worker()
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """Debian's chromium, headless, driven by Playwright (tests marked
+    `browser`; tests/prerequisites.py skips them where it is missing)."""
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    from tests.prerequisites import CHROMIUM
+
+    # Playwright's sync API keeps an event loop running in this thread, and
+    # Django refuses ORM calls under a running loop unless told they are safe.
+    # Both end before the database is flushed: this fixture is set up after
+    # the database fixtures, so it is torn down before them.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+        # Under the running loop Django keeps its connections apart from the
+        # thread's own, so the test's are closed here: one left open would
+        # stop PostgreSQL from dropping the test database.
+        connections.close_all()

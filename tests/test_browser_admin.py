@@ -13,14 +13,11 @@ import urllib.request
 from datetime import date
 
 import pytest
-from django.db import connections
 from django.utils import timezone
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from terms.accounts import create_editor
-from tests.prerequisites import CHROMIUM
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PASSWORD = "a-long-browser-test-password"
 
 # A live server needs committed rows, so each test flushes the database after
@@ -30,25 +27,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API keeps an event loop running in this thread, and
-    # Django refuses ORM calls under a running loop unless told they are safe.
-    # Both end before the database is flushed: this fixture is set up after
-    # the database fixtures, so it is torn down before them.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        yield browser
-        browser.close()
-        # Under the running loop Django keeps its connections apart from the
-        # thread's own, so the test's are closed here: one left open would
-        # stop PostgreSQL from dropping the test database.
-        connections.close_all()
 
 
 @pytest.fixture
