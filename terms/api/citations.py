@@ -37,6 +37,48 @@ FORMATS = {
 }
 
 
+NAME = {
+    "type": "object",
+    "description": "A name: family, or as cited (`literal`, with et al.).",
+    "properties": {"family": {"type": "string"}, "literal": {"type": "string"}},
+}
+CSL_ITEMS = OpenApiResponse(
+    response={
+        "type": "array",
+        "items": {
+            "type": "object",
+            "description": "A CSL-JSON item (citationstyles.org).",
+            "required": ["id", "type", "title", "author", "issued", "URL"],
+            "properties": {
+                "id": {"type": "string", "description": "The source's key."},
+                "type": {
+                    "type": "string",
+                    "enum": sorted({kind[2] for kind in citations.KINDS.values()}),
+                },
+                "title": {"type": "string"},
+                "author": {"type": "array", "items": NAME},
+                "issued": {
+                    "type": "object",
+                    "properties": {
+                        "date-parts": {
+                            "type": "array",
+                            "items": {"type": "array", "items": {"type": "integer"}},
+                        }
+                    },
+                },
+                "publisher": {"type": "string"},
+                "container-title": {"type": "string"},
+                "archive": {"type": "string", "enum": ["arXiv"]},
+                "number": {"type": "string", "description": "The arXiv id."},
+                "DOI": {"type": "string"},
+                "URL": {"type": "string", "format": "uri"},
+            },
+        },
+    },
+    description="CSL-JSON: the items a reference manager imports.",
+)
+
+
 class TermCitationsView(ReadMixin, generics.GenericAPIView):
     renderer_classes = RENDERERS
     pagination_class = None
@@ -64,13 +106,14 @@ class TermCitationsView(ReadMixin, generics.GenericAPIView):
         "application/vnd.citationstyles.csl+json`, the default): the term's "
         "numbered sources, then its further reading, each source once.",
         responses={
-            (200, CSLJSONRenderer.media_type): OpenApiResponse(
-                OpenApiTypes.OBJECT, description="CSL-JSON: a list of CSL items."
-            ),
+            (200, CSLJSONRenderer.media_type): CSL_ITEMS,
             (200, BibTeXRenderer.media_type): OpenApiResponse(
                 OpenApiTypes.STR, description="BibTeX entries."
             ),
-            **schema.DETAIL_ERRORS,
+            # Errors are JSON here too (handle_exception).
+            304: schema.NOT_MODIFIED,
+            (400, "application/json"): schema.VALIDATION_ERROR,
+            (404, "application/json"): schema.NOT_FOUND,
         },
     )
     def get(self, request, slug):
