@@ -12,7 +12,8 @@ PYTEST = Path(sys.executable).with_name("pytest")
 # One test that needs Redis, two that drive chromium.
 NEEDING_BOTH = [
     "tests/test_throttling.py::test_counters_are_shared_through_redis",
-    "tests/test_browser_admin.py",
+    "tests/test_browser_admin.py::test_editor_edits_cites_reorders_and_reviews_a_term",
+    "tests/test_browser_admin.py::test_second_of_two_concurrent_saves_is_refused",
 ]
 NEITHER = {
     "TEST_REDIS_URL": "redis://127.0.0.1:1/15",  # nothing listens on port 1
