@@ -26,6 +26,8 @@ TERM_LIST_PARAMETERS = [
     "ordering",
     "page",
     "page_size",
+    "pagination",
+    "cursor",
     "fields",
 ]
 
@@ -128,3 +130,31 @@ def test_a_term_as_json_ld_matches_its_documented_schema(api, seed, schema):
         schema, "/api/v1/terms/{slug}/", "200", "application/ld+json"
     )
     documented.validate(response.json())
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/terms/?page_size=2",
+        "/api/v1/terms/?pagination=cursor&page_size=2",
+        "/api/v1/terms/?pagination=cursor&page_size=2&fields=slug",
+    ],
+)
+def test_both_kinds_of_list_page_match_the_documented_schema(api, seed, schema, url):
+    documented = documented_body(schema, "/api/v1/terms/", "200")
+    page = api.get(url).json()
+    documented.validate(page)
+    documented.validate(api.get(page["next"]).json())
+
+
+def test_schema_says_how_a_cursor_walk_starts_and_goes_on(schema):
+    operation = schema["paths"]["/api/v1/terms/"]["get"]
+    parameters = {
+        p["name"]: p for p in (resolve(schema, p) for p in operation["parameters"])
+    }
+    assert parameters["pagination"]["schema"]["enum"] == ["page", "cursor"]
+    assert "next" in parameters["cursor"]["description"]
+    body = resolve(schema, operation["responses"]["200"])["content"]
+    properties = body["application/json"]["schema"]["properties"]
+    assert "cursor" in properties["next"]["description"]
+    assert "count" not in body["application/json"]["schema"]["required"]
