@@ -19,6 +19,7 @@ from . import schema
 from .filters import SourceFilter, TermFilter
 from .freshness import ConditionalGetMixin
 from .jsonld import JSONLDRenderer, term_page
+from .pagination import PageOrCursorPagination
 from .params import FieldSelectionMixin, StrictQueryParametersMixin
 from .serializers import (
     CategorySerializer,
@@ -86,7 +87,10 @@ class VersionedMixin(ReadMixin):
         Last modified: when a resource of the kind that this reader sees
         last changed (a page's members may be older than one that left)."""
         latest = max((number for _, number in shown), default=0)
-        members = hashlib.blake2b(repr(shown).encode(), digest_size=8).hexdigest()
+        # A cursor page also says whether pages follow (its `next` link).
+        state = self.paginator.validator_state
+        described = repr((shown, state) if state else shown)
+        members = hashlib.blake2b(described.encode(), digest_size=8).hexdigest()
         changed_at = versions.of_kind(self.version_kind, drafts=self.drafts())
         return Version(latest, changed_at.changed_at), members
 
@@ -129,6 +133,7 @@ class TermViewSet(
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
     filterset_class = TermFilter
+    pagination_class = PageOrCursorPagination
     serializer_class = TermDetailSerializer
     write_serializer_class = TermWriteSerializer
 

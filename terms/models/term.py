@@ -250,6 +250,16 @@ class Term(ContentModel):
             models.Index(
                 fields=["status", "name_order", "name", "id"], name="terms_term_order"
             ),
+            # The other orderings of the lists, ties by name: a cursor walk
+            # seeks each page's place in them (terms/api/keyset.py).
+            models.Index(
+                fields=["status", "updated_at", "name_order", "name", "id"],
+                name="terms_term_updated_order",
+            ),
+            models.Index(
+                fields=["status", "last_reviewed", "name_order", "name", "id"],
+                name="terms_term_reviewed_order",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
