@@ -6,6 +6,7 @@ ENDPOINTS = [
     "/api/v1/terms/",
     "/api/v1/terms/{slug}/",
     "/api/v1/index/",
+    "/api/v1/index/{letter}/",
     "/api/v1/autocomplete/",
     "/api/v1/sources/",
     "/api/v1/sources/{id}/",
@@ -158,3 +159,21 @@ def test_schema_says_how_a_cursor_walk_starts_and_goes_on(schema):
     page = resolve(schema, body["application/json"]["schema"])
     assert "cursor" in page["properties"]["next"]["description"]
     assert "count" not in page["required"]
+
+
+@pytest.mark.parametrize("inline_max", [1000, 1])
+def test_the_index_and_a_letter_page_match_their_documented_schemas(
+    api, seed, schema, settings, inline_max
+):
+    settings.GLOSSARY_INDEX_INLINE_MAX = inline_max
+    index = api.get("/api/v1/index/").json()
+    documented_body(schema, "/api/v1/index/", "200").validate(index)
+    letter = api.get(index["letters"][0]["url"] + "?page_size=1").json()
+    documented_body(schema, "/api/v1/index/{letter}/", "200").validate(letter)
+
+
+def test_schema_names_the_letters_of_the_index(schema):
+    operation = schema["paths"]["/api/v1/index/{letter}/"]["get"]
+    (letter,) = [p for p in operation["parameters"] if p["in"] == "path"]
+    assert letter["schema"]["enum"][0] == "A"
+    assert letter["schema"]["enum"][-1] == "0-9"

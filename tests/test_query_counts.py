@@ -46,6 +46,8 @@ URLS = [
     "/api/v1/terms/hub/",
     "/api/v1/terms/hub/?format=jsonld",
     "/api/v1/index/",
+    "/api/v1/index/T/",
+    "/api/v1/index/T/?pagination=cursor&page_size=3",
     "/api/v1/autocomplete/?q=t",
     "/api/v1/sources/?page_size=100",
     "/api/v1/categories/",
@@ -108,3 +110,21 @@ def test_a_cursor_page_costs_the_same_at_any_depth(api, grow, ordering):
     url = f"/api/v1/terms/?pagination=cursor&page_size=2&ordering={ordering}"
     costs = walk_costs(api, url)
     assert max(costs) <= costs[0] + 2
+
+
+def test_a_letters_only_index_costs_the_same_at_any_size(api, grow, settings):
+    settings.GLOSSARY_INDEX_INLINE_MAX = 1
+    add = grow
+    add(2)
+    few = queries(api, "/api/v1/index/")
+    assert api.get("/api/v1/index/").json()["inline"] is False
+    add(25)
+    assert queries(api, "/api/v1/index/") == few
+
+
+def test_the_last_page_of_a_letter_costs_what_the_first_does(api, grow):
+    add = grow
+    add(30)
+    costs = walk_costs(api, "/api/v1/index/T/?pagination=cursor&page_size=4")
+    assert len(costs) == 8
+    assert set(costs) == {costs[0]}

@@ -153,3 +153,47 @@ def test_a_deep_cursor_page_seeks_its_place_in_an_index(large_glossary, api, ord
     deep = deep_cursor(api, start, pages=TERMS * 3 // 4 // 100)
     for sql, plan in keyset_plans(api, deep):
         assert_seeks_an_index(sql, plan)
+
+
+def assert_reads_the_letter_index(plan: str):
+    """A letter's terms come from the letter index in their order: no scan
+    of the table, no sort."""
+    if connection.vendor == "postgresql":
+        assert "using terms_term_letter" in plan, plan
+        assert "Seq Scan" not in plan, plan
+        assert not re.search(r"(^|->\s+)(Incremental )?Sort\b", plan, re.M), plan
+    else:
+        assert "INDEX terms_term_letter (status=? AND <expr>=?" in plan, plan
+        assert "TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.django_db
+def test_the_index_counts_its_letters_from_the_letter_index(large_glossary, api):
+    """Past GLOSSARY_INDEX_INLINE_MAX the index is its letters' counts: one
+    pass over an index, grouped in its order."""
+    with CaptureQueriesContext(connection) as captured:
+        body = api.get("/api/v1/index/").json()
+    assert body["inline"] is False
+    (counts,) = [q["sql"] for q in captured.captured_queries if "COUNT" in q["sql"]]
+    plan = explain(counts)
+    if connection.vendor == "postgresql":
+        assert "terms_term_letter" in plan, plan
+        assert "Seq Scan" not in plan, plan
+    else:
+        assert "USING COVERING INDEX terms_term_letter" in plan, plan
+        assert "TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.django_db
+def test_a_letter_page_reads_the_letter_index_at_any_depth(large_glossary, api):
+    letters = api.get("/api/v1/index/").json()["letters"]
+    largest = max(letters, key=lambda group: group["count"])
+    assert largest["count"] > 300
+    pages = largest["count"] // 50
+    numbered = f"{largest['url']}?page_size=50&page={pages}"
+    start = f"{largest['url']}?page_size=50&pagination=cursor"
+    for url in (numbered, start, deep_cursor(api, start, pages=pages - 1)):
+        for _, plan in keyset_plans(api, url):
+            assert_reads_the_letter_index(plan)
+    for sql, plan in keyset_plans(api, deep_cursor(api, start, pages=pages - 1)):
+        assert_seeks_an_index(sql, plan)
