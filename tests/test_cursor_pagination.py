@@ -148,9 +148,8 @@ def test_page_numbers_stay_the_default(api, glossary):
     assert explicit["results"] == page["results"]
 
 
-def test_an_editor_walks_the_drafts_too(api, glossary, editor):
-    api.force_authenticate(editor)
-    walked, _ = walk(api, query(pagination="cursor", page_size=4))
+def test_an_editor_walks_the_drafts_too(glossary, editor_client):
+    walked, _ = walk(editor_client, query(pagination="cursor", page_size=4))
     assert "hidden-draft" in walked
     assert len(walked) == len(glossary) + 1
 

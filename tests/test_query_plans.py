@@ -12,6 +12,7 @@ tests/test_search_index.py. `.ci/run` runs this suite on PostgreSQL too.
 import re
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -103,6 +104,7 @@ def test_a_deep_list_page_and_the_count_read_the_order_index_only(large_glossary
 
 def keyset_plans(api, url: str) -> list[tuple[str, str]]:
     """The SQL and plan of each query a read of `url` sends for its page."""
+    caches["responses"].clear()  # rendered, not replayed
     with CaptureQueriesContext(connection) as captured:
         response = api.get(url)
     assert response.status_code == 200, response.content
@@ -170,14 +172,15 @@ def assert_reads_the_letter_index(plan: str):
 @pytest.mark.django_db
 def test_the_index_counts_its_letters_from_the_letter_index(large_glossary, api):
     """Past GLOSSARY_INDEX_INLINE_MAX the index is its letters' counts: one
-    pass over an index, grouped in its order."""
+    pass over an index, not the table (SQLite: the letter index, grouped in
+    its order; PostgreSQL may prefer the narrower order index and a hash)."""
     with CaptureQueriesContext(connection) as captured:
         body = api.get("/api/v1/index/").json()
     assert body["inline"] is False
     (counts,) = [q["sql"] for q in captured.captured_queries if "COUNT" in q["sql"]]
     plan = explain(counts)
     if connection.vendor == "postgresql":
-        assert "terms_term_letter" in plan, plan
+        assert "Index Only Scan" in plan, plan
         assert "Seq Scan" not in plan, plan
     else:
         assert "USING COVERING INDEX terms_term_letter" in plan, plan

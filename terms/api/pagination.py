@@ -325,6 +325,13 @@ class PageOrCursorPagination(pagination.BasePagination):
         return self.current.validator_state
 
     @property
+    def count(self) -> int | None:
+        """All the results, on numbered pages (a walk does not count them)."""
+        if self.current is self.pages:
+            return self.pages.page.paginator.count
+        return None
+
+    @property
     def query_parameters(self) -> set[str]:
         return {
             self.pagination_query_param,
@@ -386,3 +393,10 @@ class PageOrCursorPagination(pagination.BasePagination):
                 "results": schema,
             },
         }
+
+
+class LetterPagination(PageOrCursorPagination):
+    """One letter of the A–Z index: a name and a slug per term, so larger pages."""
+
+    page_size = 500
+    max_page_size = 1000
