@@ -8,7 +8,7 @@ PORT ?= 8000
 # Local development runs with DEBUG on unless the environment says otherwise.
 export DJANGO_DEBUG ?= true
 
-.PHONY: install run serve worker migrate test lint format clean bench
+.PHONY: install run serve worker migrate test lint format clean bench screenshots
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -61,3 +61,7 @@ clean:
 TERMS ?= 10000
 bench: install
 	$(BIN)/python bench/run.py --terms $(TERMS) $(BENCH_ARGS)
+
+# The README's admin screenshots (docs/admin/), taken again in chromium.
+screenshots: install
+	$(BIN)/python docs/admin/screenshots.py

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 
 from terms.models import Term
@@ -14,6 +15,11 @@ class GlossaryAdminSite(admin.AdminSite):
     site_header = "Glossary administration"
     site_title = "Glossary admin"
     index_template = "admin/glossary_index.html"
+
+    @property
+    def site_url(self):
+        """ "View site" leads to the front-end's glossary, not to the API."""
+        return settings.GLOSSARY_INDEX_URL
 
     def index(self, request, extra_context=None):
         published = Term.objects.published()

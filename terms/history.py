@@ -7,7 +7,8 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.text import capfirst
 
 from terms.models import Alias, Citation, SeeAlso, Source, Term
 from terms.models.base import content_values
@@ -41,10 +42,23 @@ def record_versions(
 def describe(row) -> str:
     """A row as an editor knows it: the alias, the cited source, the term."""
     if isinstance(row, Citation):
-        return f"{row.source} ({row.get_role_display()})"
+        source = Source.objects.filter(pk=row.source_id).first()
+        return f"{source or 'a deleted source'} ({row.get_role_display()})"
     if isinstance(row, SeeAlso):
-        return str(row.target)
+        return str(Term.objects.filter(pk=row.target_id).first() or "a deleted term")
     return str(row)
+
+
+def rows_at(term: Term, version) -> list[list[models.Model]]:
+    """A version's aliases, citations and see-also links (one list for each
+    of RELATED): those in place just before the term's next version, as the
+    admin saves a term before its inlines."""
+    later = term.history.filter(history_date__gt=version.history_date).last()
+    until = later.history_date - timedelta(microseconds=1) if later else None
+    return [
+        list(model.history.as_of(until or timezone.now()).filter(term_id=term.pk))
+        for model, _, _ in RELATED
+    ]
 
 
 def history_manager(model):
@@ -74,13 +88,10 @@ class Restore:
     @classmethod
     def of(cls, term: Term, version_id: int) -> "Restore":
         version = term.history.get(history_id=version_id)
-        later = term.history.filter(history_date__gt=version.history_date).last()
-        # The admin saves a term before its inlines: a version's rows are
-        # those in place just before the term's next version.
-        until = later.history_date - timedelta(microseconds=1) if later else None
         restore = cls()
-        for model, reference, referenced in RELATED:
-            then = model.history.as_of(until or timezone.now()).filter(term_id=term.pk)
+        for (model, reference, referenced), then in zip(
+            RELATED, rows_at(term, version), strict=True
+        ):
             then = {row.pk: row for row in then}
             recorded = set(
                 model.history.filter(term_id=term.pk).values_list("id", flat=True)
@@ -169,3 +180,47 @@ class Restore:
                 self.lost.append(f"{describe(row)}: clashes with one kept")
                 continue
             row.save(force_insert=True)
+
+
+EMPTY = "—"
+# The term's own fields a version shows, in the order of its admin form.
+COMPARED = [
+    "name",
+    "slug",
+    "title",
+    "category",
+    "status",
+    "summary",
+    "definition",
+    "example",
+    "last_reviewed",
+    "review_interval_days",
+]
+
+
+def comparison(term: Term, versions: list) -> list[tuple[str, list[str]]]:
+    """What each of a term's `versions` says: (what, [value in each version]),
+    for its fields, then its aliases, citations and see-also links."""
+    lines = [
+        (capfirst(Term._meta.get_field(name).verbose_name), []) for name in COMPARED
+    ] + [(capfirst(model._meta.verbose_name_plural), []) for model, _, _ in RELATED]
+    for version in versions:
+        values = [shown(version, name) for name in COMPARED]
+        for rows in rows_at(term, version):
+            shown_rows = sorted((getattr(r, "position", 0), describe(r)) for r in rows)
+            values.append("\n".join(text for _, text in shown_rows) or EMPTY)
+        for (_, column), value in zip(lines, values, strict=True):
+            column.append(value)
+    return lines
+
+
+def shown(version, name: str) -> str:
+    """A field of a historical record as the admin shows it."""
+    field = Term._meta.get_field(name)
+    value = getattr(version, field.attname)
+    if field.choices:
+        value = dict(field.flatchoices).get(value, value)
+    elif field.is_relation and value is not None:
+        related = field.related_model.objects.filter(pk=value).first()
+        value = related or f"a deleted {field.related_model._meta.verbose_name}"
+    return EMPTY if value in (None, "") else str(formats.localize(value))

@@ -1,56 +1,32 @@
 """The editors' admin driven in a real browser: headless Chromium via Playwright.
 
 The browser is Debian's `chromium` (Playwright's own downloads do not work on
-these machines); `.ci/install-browser` installs it. The tests talk to a live
-test server, and read their results back from the public API over HTTP.
+these machines); `.ci/install-browser` installs it. Without it these tests
+are skipped (tests/prerequisites.py). The tests talk to a live test server,
+and read their results back from the public API over HTTP.
 """
 
 import json
 import re
+import urllib.error
 import urllib.request
 from datetime import date
-from pathlib import Path
 
 import pytest
-from django.db import connections
 from django.utils import timezone
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from terms.accounts import create_editor
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PASSWORD = "a-long-browser-test-password"
 
 # A live server needs committed rows, so each test flushes the database after
 # it; serialized_rollback puts back what the migrations made (the Reviewers
 # group among it) before the next one.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: the browser tests drive Debian's chromium. "
-            "Install it with `sudo .ci/install-browser`.",
-            pytrace=False,
-        )
-    # Playwright's sync API keeps an event loop running in this thread, and
-    # Django refuses ORM calls under a running loop unless told they are safe.
-    # Both end before the database is flushed: this fixture is set up after
-    # the database fixtures, so it is torn down before them.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        yield browser
-        browser.close()
-        # Under the running loop Django keeps its connections apart from the
-        # thread's own, so the test's are closed here: one left open would
-        # stop PostgreSQL from dropping the test database.
-        connections.close_all()
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture
@@ -191,3 +167,98 @@ def test_second_of_two_concurrent_saves_is_refused(
     # Grace's text is still on her screen, to redo on top of Ada's version.
     expect(second_page.locator("#id_definition")).to_have_value("Grace's definition.")
     assert api_term(live_server, term.slug)["definition"] == "Ada's definition."
+
+
+def test_preview_opens_the_draft_on_the_front_end(
+    admin_page, reviewer, live_server, make_term, settings
+):
+    """The front-end here is the API's own preview endpoint, which a real
+    front-end would call with the token it is given."""
+    settings.GLOSSARY_PREVIEW_URL = (
+        f"{live_server.url}/api/v1/preview/?format=json&token={{token}}"
+    )
+    draft = make_term("Sycophancy", status="draft", definition="Telling **you**.")
+    page = admin_page(reviewer("ada"))
+    page.goto(change_url(draft))
+    with page.context.expect_page() as opened:
+        page.click("text=Preview")
+    preview = opened.value
+    preview.wait_for_load_state()
+    shown = json.loads(preview.locator("body").inner_text())
+    assert shown["slug"] == "sycophancy"
+    assert shown["definition_html"] == "<p>Telling <strong>you</strong>.</p>"
+    # Readers without the token still find no such term.
+    with pytest.raises(urllib.error.HTTPError, match="404"):
+        api_term(live_server, "sycophancy")
+
+
+def test_a_refused_publish_is_named_where_the_editor_looks(
+    admin_page, reviewer, make_term
+):
+    draft = make_term("Goodhart's law", status="draft", cite=False)
+    page = admin_page(reviewer("ada"))
+    page.goto(change_url(draft))
+    page.select_option("#id_status", "published")
+    save(page)
+
+    summary = page.locator("#citations-errors-summary")
+    expect(summary).to_contain_text("lacks at least one source, so it stays a draft")
+    expect(summary).to_be_in_viewport()
+    summary.get_by_role("link", name="Go to citations").click()
+    expect(page.locator("#citations-group")).to_be_in_viewport()
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_new_rows_are_numbered_after_the_last_and_rows_show_no_keys(
+    admin_page, reviewer, make_term, link
+):
+    term = make_term("Reward hacking")
+    for position, name in enumerate(["Alpha", "Beta"], start=1):
+        link(term, make_term(name), position)
+    page = admin_page(reviewer("ada"))
+    page.goto(change_url(term))
+    expect(page.locator("#id_see_also_links-2-position")).to_have_value("3")
+    page.click("#see_also_links-group .add-row a")
+    page.click("#see_also_links-group .add-row a")
+    expect(page.locator("#id_see_also_links-3-position")).to_have_value("4")
+    expect(page.locator("#id_see_also_links-4-position")).to_have_value("5")
+    # Each stored row's label ("Reward hacking → Alpha") is not shown.
+    labels = page.locator(".inline-group td.original p")
+    assert labels.count() >= 3
+    for label in labels.all():
+        expect(label).to_be_hidden()
+
+
+def test_two_versions_are_compared_and_a_revert_says_what_came_back(
+    admin_page, reviewer, make_term
+):
+    term = make_term("Mesa-optimisation", definition="The first definition.")
+    page = admin_page(reviewer("ada"))
+    for definition in ("The second definition.", "The third definition."):
+        page.goto(change_url(term))
+        page.fill("#id_definition", definition)
+        save(page)
+        assert_saved(page)
+
+    page.goto(f"/admin/terms/term/{term.pk}/history/")
+    page.get_by_label("Compare from version 1").check()
+    page.get_by_label("Compare to version 3").check()
+    with page.expect_navigation():
+        page.click("input[value='Compare selected versions']")
+    changed = page.locator("#compare-versions tr.changed")
+    expect(changed).to_have_count(1)
+    expect(changed.locator("th")).to_have_text("Definition")
+    expect(changed.locator("td")).to_have_text(
+        ["The first definition.", "The third definition."]
+    )
+
+    page.goto(f"/admin/terms/term/{term.pk}/history/")
+    page.click("text=Version 1")
+    with page.expect_navigation():
+        page.click("input[value='Revert']")
+    expect(page.locator(".messagelist")).to_contain_text(
+        "Back from that version: definition."
+    )
+    term.refresh_from_db()
+    assert term.definition == "The first definition."

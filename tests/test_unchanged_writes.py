@@ -73,3 +73,33 @@ def test_a_save_in_code_without_changes_changes_no_validator(seed, api):
     for term in Term.objects.all():
         term.save()
     assert etags(api) == before
+
+
+def test_a_browser_save_without_changes_changes_no_validator(
+    seed, api, editor_client, term_form
+):
+    """Browsers post a textarea's lines with CRLF (the HTML standard says
+    so): the same text, not a change."""
+    term = Term.objects.get(slug="ai-alignment")
+    assert "\n" in term.definition
+    before = etags(api)
+    versions = term.history.count()
+    data = term_form(term, category=term.category_id)
+    for field in ("summary", "definition", "example"):
+        data[field] = data[field].replace("\n", "\r\n")
+    url = f"/admin/terms/term/{term.pk}/change/"
+    assert editor_client.post(url, data).status_code == 302
+    assert etags(api) == before
+    assert term.history.count() == versions
+    assert "\r" not in Term.objects.get(pk=term.pk).definition
+
+
+def test_text_keeps_one_kind_of_line_end_whatever_sent_it(seed, tool):
+    url = "/api/v1/terms/ai-alignment/"
+    response = tool.patch(
+        url, {"example": "One line.\r\nAnother.\rA third."}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    assert Term.objects.get(slug="ai-alignment").example == (
+        "One line.\nAnother.\nA third."
+    )

@@ -59,3 +59,6 @@ class SourceAdmin(SimpleHistoryAdmin):
     @admin.display(description="cited by", ordering="citing_count")
     def citing_terms(self, source):
         return source.citing_count
+
+    class Media:
+        css = {"all": ["terms/admin/glossary.css"]}

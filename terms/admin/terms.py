@@ -4,21 +4,22 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.db.models import Count, Q
-from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from terms import preview, rights
-from terms.history import Restore
-from terms.models import Alias, Category, Citation, OldSlug, SeeAlso, Term
+from terms.history import COMPARED, Restore, describe
+from terms.models import Category, Term
 from terms.models.base import is_unchanged
 from terms.review import ReviewState
 
 from .forms import EditConflictForm
+from .inlines import AliasInline, CitationInline, OldSlugInline, SeeAlsoInline
+from .versions import VersionsAdmin
 
 REVIEW_COLOURS = {
     ReviewState.NEVER_REVIEWED: "#ba2121",
@@ -41,50 +42,6 @@ class ReviewStateFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AliasInline(admin.TabularInline):
-    model = Alias
-    extra = 1
-
-
-class CitationFormSet(BaseInlineFormSet):
-    """Publishing needs a summary, a definition and at least one source; the
-    sources are in this formset, so the check lives here."""
-
-    def clean(self):
-        super().clean()
-        kept = [
-            form.cleaned_data
-            for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
-        ]
-        sources = sum(1 for data in kept if data["role"] == Citation.Role.SOURCE)
-        self.instance.validate_publishable(source_count=sources)
-
-
-class CitationInline(admin.TabularInline):
-    model = Citation
-    formset = CitationFormSet
-    fields = ["position", "source", "role", "accessed"]
-    autocomplete_fields = ["source"]
-    extra = 1
-
-
-class SeeAlsoInline(admin.TabularInline):
-    model = SeeAlso
-    fk_name = "term"
-    fields = ["position", "target"]
-    autocomplete_fields = ["target"]
-    extra = 1
-
-
-class OldSlugInline(admin.TabularInline):
-    model = OldSlug
-    fields = ["slug", "created_at"]
-    readonly_fields = ["created_at"]
-    extra = 0
-    verbose_name_plural = "old slugs (they redirect to this term)"
-
-
 class TermForm(EditConflictForm):
     mark_reviewed = forms.BooleanField(
         label="Mark as reviewed today",
@@ -95,6 +52,12 @@ class TermForm(EditConflictForm):
     restore: Restore | None = None
     # Set by the admin: who is saving (terms.rights says what they may change).
     user = None
+
+    class Meta:
+        widgets = {
+            "title": forms.TextInput(attrs={"class": "vLargeTextField"}),
+            "summary": forms.Textarea(attrs={"class": "vLargeTextField", "rows": 3}),
+        }
 
     def clean(self):
         # Fields hidden from this user are not in the form, so Django would
@@ -128,7 +91,7 @@ class TermForm(EditConflictForm):
 
 
 @admin.register(Term)
-class TermAdmin(SimpleHistoryAdmin):
+class TermAdmin(VersionsAdmin):
     form = TermForm
     list_display = [
         "name",
@@ -145,9 +108,11 @@ class TermAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["category"]
     inlines = [AliasInline, CitationInline, SeeAlsoInline, OldSlugInline]
     actions = ["mark_reviewed", "publish", "unpublish"]
-    object_history_template = "admin/terms/term_history.html"
-    object_history_form_template = "admin/terms/term_revert.html"
     history_list_display = ["status", "last_reviewed"]
+
+    class Media:
+        css = {"all": ["terms/admin/glossary.css"]}
+        js = ["terms/admin/positions.js"]
 
     def get_fieldsets(self, request, obj=None):
         review = ["last_reviewed", "review_interval_days", "reviewed_by"]
@@ -176,7 +141,11 @@ class TermAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="review due")
     def review_due(self, term):
-        return term.review_due if term.pk else "—"
+        return formats.localize(term.review_due) if term.pk else "—"
+
+    def view_on_site(self, term):
+        """The term on the front-end; a draft is not there (see Preview)."""
+        return term.permalink if term.status == Term.Status.PUBLISHED else None
 
     @admin.display(description="review")
     def review_state(self, term):
@@ -196,7 +165,7 @@ class TermAdmin(SimpleHistoryAdmin):
             if request.term_unchanged and restore.changes:
                 obj.touch()
             restore.apply()
-            self.report_restore(request, restore)
+            self.report_restore(request, obj, restore)
 
     def save_related(self, request, form, formsets, change):
         changed = any(formset.has_changed() for formset in formsets)
@@ -231,18 +200,6 @@ class TermAdmin(SimpleHistoryAdmin):
         if term is None or not self.has_view_or_change_permission(request, term):
             raise PermissionDenied
         return HttpResponseRedirect(preview.url_for(term))
-
-    def history_view(self, request, object_id, extra_context=None):
-        related = [
-            record
-            for model in (Alias, Citation, SeeAlso)
-            for record in model.history.filter(term_id=object_id).select_related(
-                "history_user"
-            )
-        ]
-        related.sort(key=lambda record: record.history_date, reverse=True)
-        extra_context = {**(extra_context or {}), "related_history": related}
-        return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """Reverting restores the aliases, citations and links of that version
@@ -281,11 +238,23 @@ class TermAdmin(SimpleHistoryAdmin):
             del form.base_fields["mark_reviewed"]
         return form
 
-    def report_restore(self, request, restore):
-        back = ", ".join(str(row) for row in restore.back) or "nothing"
-        self.message_user(
-            request, f"Restored with this version: {back}.", messages.SUCCESS
-        )
+    def report_restore(self, request, term, restore):
+        """What the restore changed: fields and rows back, rows removed."""
+        stored = request.term_stored
+        fields = [
+            str(field.verbose_name)
+            for field in map(Term._meta.get_field, COMPARED)
+            if getattr(term, field.attname) != getattr(stored, field.attname)
+        ]
+        back = ", ".join(fields + [named(row) for row in restore.writes])
+        removed = ", ".join(named(row) for row in restore.removed)
+        if back or removed:
+            what = f"Back from that version: {back or 'no field or row'}."
+            if removed:
+                what += f" Removed, as added after it: {removed}."
+        else:
+            what = "Nothing changed: the term already matched that version."
+        self.message_user(request, what, messages.SUCCESS)
         if restore.lost:
             self.message_user(
                 request,
@@ -355,3 +324,8 @@ class CategoryAdmin(SimpleHistoryAdmin):
     @admin.display(description="published terms", ordering="term_count")
     def term_count(self, category):
         return category.term_count
+
+
+def named(row) -> str:
+    """A term's row in a message: "alias “TRK”"."""
+    return f"{row._meta.verbose_name} “{describe(row)}”"

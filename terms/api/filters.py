@@ -11,6 +11,9 @@ from terms import letters
 from terms.models import Category, Source, Term
 from terms.search import search
 
+# Dates in the query are ISO 8601 only, not the admin locale's formats.
+ISO_DATE = ["%Y-%m-%d"]
+
 
 class StrictBooleanField(forms.TypedChoiceField):
     """true/false (or 1/0); anything else is an error, not "no filter"."""
@@ -81,11 +84,13 @@ class TermFilter(filters.FilterSet):
         label="Terms changed at or after this ISO 8601 date-time.",
     )
     reviewed_before = filters.DateFilter(
+        input_formats=ISO_DATE,
         field_name="last_reviewed",
         lookup_expr="lt",
         label="Terms last reviewed before this date (YYYY-MM-DD).",
     )
     reviewed_after = filters.DateFilter(
+        input_formats=ISO_DATE,
         field_name="last_reviewed",
         lookup_expr="gt",
         label="Terms last reviewed after this date (YYYY-MM-DD).",

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import preview, sync, views
+from . import citations, preview, sync, views
 
 app_name = "api"
 
@@ -16,5 +16,10 @@ urlpatterns = [
     path("autocomplete/", views.AutocompleteView.as_view(), name="autocomplete"),
     path("sync/", sync.SyncView.as_view(), name="sync"),
     path("preview/", preview.PreviewView.as_view(), name="preview"),
+    path(
+        "terms/<slug:slug>/citations/",
+        citations.TermCitationsView.as_view(),
+        name="term-citations",
+    ),
     *router.urls,
 ]

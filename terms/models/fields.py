@@ -33,3 +33,27 @@ def derived_fields(model) -> list[DerivedKeyField]:
 def fill_derived(instance: models.Model):
     for f in derived_fields(type(instance)):
         f.pre_save(instance, add=True)
+
+
+class OneLineEnd:
+    """Text stored with "\\n" line ends, whatever sent it.
+
+    Browsers post a textarea's lines with "\\r\\n", as HTML says they must:
+    without this, saving a term unchanged in the admin rewrote its text, and
+    so made a version, a change and a webhook of nothing. Every path cleans
+    a model's fields (full_clean), which calls to_python.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if isinstance(value, str):
+            return value.replace("\r\n", "\n").replace("\r", "\n")
+        return value
+
+
+class ProseField(OneLineEnd, models.TextField):
+    pass
+
+
+class ShortProseField(OneLineEnd, models.CharField):
+    pass

@@ -53,7 +53,7 @@ class Citation(ContentModel):
         ]
 
     def __str__(self):
-        return f"{self.term} cites {self.source.key}"
+        return f"{self.term}: {self.source.title} ({self.get_role_display()})"
 
     def natural_key(self):
         return (*self.term.natural_key(), *self.source.natural_key(), self.role)

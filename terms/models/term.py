@@ -29,7 +29,7 @@ from terms.validators import (
 
 from .base import ContentModel
 from .category import Category
-from .fields import DerivedKeyField
+from .fields import DerivedKeyField, ProseField, ShortProseField
 from .links import Citation, SeeAlso
 from .managers import SlugManager
 from .names import Alias, OldSlug
@@ -163,13 +163,13 @@ class Term(ContentModel):
         blank=True,
         help_text="The page headline, e.g. “What is AI alignment? …”",
     )
-    summary = models.CharField(
+    summary = ShortProseField(
         "summary",
         max_length=500,
         blank=True,
         help_text="Plain text, a sentence or two: used in lists and tooltips.",
     )
-    definition = models.TextField(
+    definition = ProseField(
         "definition",
         blank=True,
         max_length=MARKDOWN_MAX_LENGTH,
@@ -178,7 +178,7 @@ class Term(ContentModel):
         validators=[MaxLengthValidator(MARKDOWN_MAX_LENGTH), validate_markdown],
         help_text="Markdown.",
     )
-    example = models.TextField(
+    example = ProseField(
         "concrete example",
         blank=True,
         max_length=MARKDOWN_MAX_LENGTH,

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('terms', '0020_alias_prefix_key'),
+        ('terms', '0021_prose_line_ends'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
