@@ -335,6 +335,9 @@ GLOSSARY_NAME = os.environ.get("GLOSSARY_NAME", "Glossary")
 GLOSSARY_INDEX_URL = os.environ.get(
     "GLOSSARY_INDEX_URL", "http://localhost:3000/glossary/"
 )
+# Up to this many published terms GET /api/v1/index/ holds every term; past
+# it, the letters and their counts, each letter's terms at its own address.
+GLOSSARY_INDEX_INLINE_MAX = env_count("GLOSSARY_INDEX_INLINE_MAX", 1000)
 
 # Browsers on these origins may call the API ("*" allows any origin).
 CORS_ALLOWED_ORIGINS = [o for o in env_list("CORS_ALLOWED_ORIGINS") if o != "*"]

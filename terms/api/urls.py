@@ -12,6 +12,7 @@ router.register("categories", views.CategoryViewSet, basename="category")
 
 urlpatterns = [
     path("index/", views.IndexView.as_view(), name="index"),
+    path("index/<str:letter>/", views.IndexLetterView.as_view(), name="index-letter"),
     path("autocomplete/", views.AutocompleteView.as_view(), name="autocomplete"),
     path("sync/", sync.SyncView.as_view(), name="sync"),
     path("preview/", preview.PreviewView.as_view(), name="preview"),
