@@ -338,6 +338,9 @@ GLOSSARY_INDEX_URL = os.environ.get(
 # Up to this many published terms GET /api/v1/index/ holds every term; past
 # it, the letters and their counts, each letter's terms at its own address.
 GLOSSARY_INDEX_INLINE_MAX = env_count("GLOSSARY_INDEX_INLINE_MAX", 1000)
+# A search counts its matches up to this many; past it, `count` is this
+# number and `count_is_estimate` is true (terms/api/search_pagination.py).
+GLOSSARY_SEARCH_COUNT_CAP = max(1, env_count("GLOSSARY_SEARCH_COUNT_CAP", 1000))
 
 # Browsers on these origins may call the API ("*" allows any origin).
 CORS_ALLOWED_ORIGINS = [o for o in env_list("CORS_ALLOWED_ORIGINS") if o != "*"]

@@ -5,7 +5,11 @@ PostgreSQL's `glossary` text search configuration does, so search finds the
 same terms on both. Triggers keep it current whoever writes, as the change
 log's are (and, like them, they are dropped while migrations rebuild tables
 and created again after: terms/apps.py). PostgreSQL's index is the
-trigger-kept search_vector (migrations 0003, 0011)."""
+trigger-kept search_vector (migrations 0003, 0011).
+
+Beside it, for suggestions when a search finds nothing (terms/spelling.py),
+a trigram-tokenized FTS5 table of each term's name and aliases, folded:
+the same triggers keep both."""
 
 import sqlite3
 from functools import cache
@@ -20,38 +24,70 @@ ROW = (
     "FROM terms_alias a WHERE a.term_id = t.id), ''), t.summary, t.definition "
     "FROM terms_term t"
 )
+# Did-you-mean suggestions' index (terms/spelling.py), made by migration
+# 0022: a row per term of its name and aliases folded (the stored folded
+# columns), tokenized by 'trigram'.
+NAMES_TABLE = "terms_term_trigrams"
+NAMES_ROW = (
+    f"INSERT INTO {NAMES_TABLE} (rowid, names) "
+    "SELECT t.id, t.name_order || ' ' || coalesce((SELECT "
+    "group_concat(a.name_order, ' ') FROM terms_alias a WHERE a.term_id = t.id), "
+    "'') FROM terms_term t"
+)
+ROWS = {TABLE: ROW, NAMES_TABLE: NAMES_ROW}
 
 
-def refresh(term_id: str) -> str:
-    return f"DELETE FROM {TABLE} WHERE rowid = {term_id}; {ROW} WHERE t.id = {term_id};"
+def refresh(term_id: str, tables: list[str]) -> str:
+    return " ".join(
+        f"DELETE FROM {table} WHERE rowid = {term_id}; "
+        f"{ROWS[table]} WHERE t.id = {term_id};"
+        for table in tables
+    )
 
 
-TRIGGERS = {
-    "terms_term_fts_insert": ("AFTER INSERT ON terms_term", [refresh("NEW.id")]),
-    "terms_term_fts_update": (
-        "AFTER UPDATE OF name, summary, definition ON terms_term",
-        [refresh("OLD.id"), refresh("NEW.id")],
-    ),
-    "terms_term_fts_delete": (
-        "AFTER DELETE ON terms_term",
-        [f"DELETE FROM {TABLE} WHERE rowid = OLD.id;"],
-    ),
-    "terms_alias_fts_insert": ("AFTER INSERT ON terms_alias", [refresh("NEW.term_id")]),
-    "terms_alias_fts_update": (
-        "AFTER UPDATE ON terms_alias",
-        [refresh("OLD.term_id"), refresh("NEW.term_id")],
-    ),
-    "terms_alias_fts_delete": ("AFTER DELETE ON terms_alias", [refresh("OLD.term_id")]),
-}
+def triggers(tables: list[str]) -> dict[str, tuple[str, list[str]]]:
+    """Each trigger's event and statements, keeping `tables` current."""
+    return {
+        "terms_term_fts_insert": (
+            "AFTER INSERT ON terms_term",
+            [refresh("NEW.id", tables)],
+        ),
+        "terms_term_fts_update": (
+            "AFTER UPDATE OF name, name_order, summary, definition ON terms_term",
+            [refresh("OLD.id", tables), refresh("NEW.id", tables)],
+        ),
+        "terms_term_fts_delete": (
+            "AFTER DELETE ON terms_term",
+            [f"DELETE FROM {table} WHERE rowid = OLD.id;" for table in tables],
+        ),
+        "terms_alias_fts_insert": (
+            "AFTER INSERT ON terms_alias",
+            [refresh("NEW.term_id", tables)],
+        ),
+        "terms_alias_fts_update": (
+            "AFTER UPDATE ON terms_alias",
+            [refresh("OLD.term_id", tables), refresh("NEW.term_id", tables)],
+        ),
+        "terms_alias_fts_delete": (
+            "AFTER DELETE ON terms_alias",
+            [refresh("OLD.term_id", tables)],
+        ),
+    }
+
+
+TRIGGERS = triggers(list(ROWS))
 
 
 def create(connection) -> list[str]:
-    """The statements that create the triggers, once the table exists."""
-    if TABLE not in connection.introspection.table_names():
-        return []  # before the migration that makes it
+    """The statements that create the triggers, for the tables that exist
+    (none before the migration that makes the first)."""
+    existing = set(connection.introspection.table_names())
+    tables = [table for table in ROWS if table in existing]
+    if not tables:
+        return []
     return [
         f"CREATE TRIGGER IF NOT EXISTS {name} {event} BEGIN {' '.join(body)} END"
-        for name, (event, body) in TRIGGERS.items()
+        for name, (event, body) in triggers(tables).items()
     ]
 
 

@@ -178,3 +178,28 @@ def test_schema_names_the_letters_of_the_index(schema):
     assert sorted(letter["schema"]["enum"]) == sorted(
         [*"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "0-9"]
     )
+
+
+def test_schema_documents_a_searchs_count_and_suggestions(schema):
+    responses = schema["paths"]["/api/v1/terms/"]["get"]["responses"]
+    page = resolve(
+        schema,
+        resolve(schema, responses["200"])["content"]["application/json"]["schema"],
+    )
+    properties = page["properties"]
+    assert properties["count_is_estimate"]["type"] == "boolean"
+    assert properties["suggestions"]["type"] == "array"
+    suggestion = properties["suggestions"]["items"]
+    assert set(suggestion["required"]) == {"match", "slug", "name"}
+    # Only a search's pages have them.
+    assert "count_is_estimate" not in page.get("required", [])
+
+
+@pytest.mark.parametrize("search", ["alignment", "alignmant", "qqqqqq"])
+def test_a_search_page_matches_its_documented_schema(api, seed, schema, search):
+    response = api.get("/api/v1/terms/", {"search": search, "page_size": 2})
+    assert response.status_code == 200
+    body = response.json()
+    documented_body(schema, "/api/v1/terms/", "200").validate(body)
+    if search == "alignmant":
+        assert body["suggestions"], body

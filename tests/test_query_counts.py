@@ -40,6 +40,11 @@ def grow(make_term, make_source, link):
 URLS = [
     "/api/v1/terms/?page_size=100",
     "/api/v1/terms/?page_size=100&search=term",
+    # More matches than the page: its tiers, and a count that stops at the cap.
+    "/api/v1/terms/?page_size=2&search=term",
+    "/api/v1/terms/?page_size=2&search=term&ordering=name",
+    # Nothing found: the suggestions' queries (names, aliases).
+    "/api/v1/terms/?search=hubb",
     "/api/v1/terms/?page_size=100&letter=T&ordering=-last_reviewed",
     "/api/v1/terms/?page_size=100&pagination=cursor",
     "/api/v1/terms/?page_size=100&pagination=cursor&ordering=-last_reviewed",
@@ -128,3 +133,17 @@ def test_the_last_page_of_a_letter_costs_what_the_first_does(api, grow):
     costs = walk_costs(api, "/api/v1/index/T/?pagination=cursor&page_size=4")
     assert len(costs) == 8
     assert set(costs) == {costs[0]}
+
+
+def test_a_search_past_the_cap_counts_no_further(api, grow, settings):
+    """The count stops at the cap: whatever the glossary's size, the same
+    queries, and the same answer."""
+    settings.GLOSSARY_SEARCH_COUNT_CAP = 5
+    add = grow
+    add(6)
+    url = "/api/v1/terms/?page_size=2&search=term"
+    few = queries(api, url)
+    add(25)
+    assert queries(api, url) == few
+    page = api.get(url).json()
+    assert (page["count"], page["count_is_estimate"]) == (5, True)

@@ -1,6 +1,7 @@
 """The reads that must stay fast at any size use their indexes: search and
-autocomplete on PostgreSQL (issue 6, item 4), and deep walks of the term
-list and of an index letter on both databases (issue 12, items 3 and 4).
+autocomplete on PostgreSQL (issue 6, item 4; issue 12, item 2: a search's
+page and count stop at what they need), and deep walks of the term list and
+of an index letter on both databases (issue 12, items 3 and 4).
 
 The planner reads a small table whole, which is right for a small table; at a
 few thousand terms a sequential scan costs what the benchmark shows at
@@ -13,12 +14,14 @@ import re
 
 import pytest
 from django.core.cache import caches
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from terms.generate import clear, generate
 from terms.models import Term
-from terms.search import search, suggest
+from terms.search import page, search, suggest
+from terms.spelling import did_you_mean
 
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -49,10 +52,14 @@ def explain(sql: str) -> str:
 
 
 def plans(run) -> list[str]:
-    """EXPLAIN of every query `run()` sends, in order."""
+    """EXPLAIN of every query `run()` sends, in order (not of its EXPLAINs)."""
     with CaptureQueriesContext(connection) as captured:
         run()
-    return [explain(query["sql"]) for query in captured.captured_queries]
+    return [
+        explain(query["sql"])
+        for query in captured.captured_queries
+        if not query["sql"].startswith("EXPLAIN")  # a search's own estimate
+    ]
 
 
 @on_postgresql
@@ -200,3 +207,78 @@ def test_a_letter_page_reads_the_letter_index_at_any_depth(large_glossary, api):
             assert_reads_the_letter_index(plan)
     for sql, plan in keyset_plans(api, deep_cursor(api, start, pages=pages - 1)):
         assert_seeks_an_index(sql, plan)
+
+
+def first_page(text: str, cap: int, offset: int = 0):
+    results = search(Term.objects.published(), text).values_list("pk", flat=True)
+    return page(results, text, offset, 20, cap)
+
+
+def sent(run) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        run()
+    return [query["sql"] for query in captured.captured_queries]
+
+
+@pytest.mark.django_db
+def test_a_common_words_count_stops_at_the_cap(large_glossary):
+    """A word in most terms is never counted past the cap: not at all when
+    the planner expects many times the cap, otherwise with a LIMIT."""
+    assert first_page("model", cap=100).count_is_estimate
+    queries = sent(lambda: first_page("model", cap=100))
+    assert not any("COUNT(" in sql for sql in queries), queries
+
+    found = first_page("model", cap=1000)  # about 3,300 match: counted
+    assert (found.count, found.count_is_estimate) == (1000, True)
+    count, *_ = plans(lambda: first_page("model", cap=1000))
+    assert re.search(r"Aggregate.*\n\s+->\s+Limit", count), count
+    # Phrases are always counted, up to the cap.
+    count, *_ = plans(lambda: first_page("domain-specific", cap=5))
+    assert re.search(r"Aggregate.*\n\s+->\s+Limit", count), count
+
+
+@pytest.mark.django_db
+def test_past_the_cap_each_tier_stops_at_the_page(large_glossary):
+    """Every tier's query has a LIMIT; a tier holding most terms is a walk
+    of the alphabetical index (no sort), which checks the small vectors
+    before the whole one."""
+    published = Term.objects.published()
+    in_head = search(published, "model").filter(
+        head_vector=SearchQuery("model", config="glossary")
+    )
+    past_the_head = in_head.count() + 5  # a page of the third tier
+    tiers = plans(lambda: first_page("model", cap=100, offset=past_the_head))
+    assert len(tiers) == 3, tiers
+    for plan in tiers:
+        assert plan.startswith("Limit"), plan
+        assert "Seq Scan" not in plan, plan
+    anywhere = tiers[-1]
+    assert "Index Scan using terms_term_order" in anywhere, anywhere
+    assert "Sort" not in anywhere, anywhere
+    checks = re.search(r"Filter: (.*)", anywhere).group(1)
+    assert checks.index("head_vector") < checks.index("search_vector"), checks
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("pick", [0, 17, 33])
+def test_a_names_page_and_count_read_the_gin_indexes(large_glossary, pick):
+    text = large_glossary[pick]
+    found = first_page(text, cap=1000)
+    assert not found.count_is_estimate
+    for plan in plans(lambda: first_page(text, cap=1000)):
+        assert "_vector_gin" in plan, plan
+        assert "Seq Scan" not in plan, plan
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("pick", [3, 21])
+def test_suggestions_read_the_trigram_indexes(large_glossary, pick):
+    name = large_glossary[pick]
+    misspelt = name[:2] + name[3:]  # a letter left out
+    suggested = did_you_mean(Term.objects.published(), misspelt)
+    assert name in [s["match"] for s in suggested], suggested
+    by_name, by_alias = plans(lambda: did_you_mean(Term.objects.published(), misspelt))
+    assert "terms_term_name_trigrams" in by_name, by_name
+    assert "terms_alias_name_trigrams" in by_alias, by_alias
+    for plan in (by_name, by_alias):
+        assert "Seq Scan" not in plan, plan

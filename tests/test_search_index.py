@@ -96,3 +96,49 @@ def test_autocomplete_reads_a_range_of_the_name_indexes(seed):
     by_name, by_alias = plans
     assert "USING INDEX terms_term_order" in by_name, by_name
     assert "USING INDEX terms_alias_order" in by_alias, by_alias
+
+
+def query_plans(run) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        run()
+    found = []
+    for query in captured.captured_queries:
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+            found.append("\n".join(str(row[-1]) for row in cursor.fetchall()))
+    return found
+
+
+@on_sqlite
+@pytest.mark.parametrize("cap", [5, 1000])
+def test_a_search_page_reads_the_index(seed, cap):
+    """Its count, up to the cap, and one sorted query."""
+    from terms.search import page
+
+    def first_page():
+        results = search(Term.objects.published(), "model")
+        found = page(results.values_list("pk", flat=True), "model", 0, 3, cap)
+        assert (len(found.rows), found.more) == (3, True)
+        assert found.count_is_estimate == (cap == 5)
+
+    count, ranked = query_plans(first_page)
+    for plan in [count, ranked]:
+        assert f"{search_index.TABLE} VIRTUAL TABLE INDEX" in plan, plan
+        assert "SCAN terms_term\n" not in plan + "\n", plan
+
+
+@on_sqlite
+def test_suggestions_read_the_trigram_index(seed):
+    from terms.spelling import did_you_mean
+
+    plans = query_plans(
+        lambda: assert_suggests(did_you_mean(Term.objects.published(), "alignmant"))
+    )
+    assert plans
+    for plan in plans:
+        assert f"{search_index.NAMES_TABLE} VIRTUAL TABLE INDEX" in plan, plan
+        assert "SCAN terms_term\n" not in plan + "\n", plan
+
+
+def assert_suggests(suggestions):
+    assert suggestions

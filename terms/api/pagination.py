@@ -258,9 +258,10 @@ class PageOrCursorPagination(pagination.BasePagination):
     pagination_query_param = "pagination"
     page_size = 20
     max_page_size = 100
+    pages_class = PageNumberPagination
 
     def __init__(self):
-        self.pages = PageNumberPagination()
+        self.pages = self.pages_class()
         self.cursors = CursorPagination()
         for kind in (self.pages, self.cursors):
             kind.page_size, kind.max_page_size = self.page_size, self.max_page_size

@@ -14,7 +14,7 @@ from terms import letters, rights
 from terms.changes import keys, versions
 from terms.changes.versions import Version
 from terms.models import Category, Change, OldSlug, Source, Term
-from terms.models.term import sees_drafts
+from terms.models.term import VECTORS, sees_drafts
 from terms.search import suggest
 
 from . import schema
@@ -23,6 +23,7 @@ from .freshness import ConditionalGetMixin
 from .jsonld import JSONLDRenderer, term_page
 from .pagination import LetterPagination, PageOrCursorPagination
 from .params import FieldSelectionMixin, StrictQueryParametersMixin
+from .search_pagination import TermPagination
 from .serializers import (
     CategorySerializer,
     IndexLetterPageSerializer,
@@ -136,7 +137,7 @@ class TermViewSet(
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
     filterset_class = TermFilter
-    pagination_class = PageOrCursorPagination
+    pagination_class = TermPagination
     serializer_class = TermDetailSerializer
     write_serializer_class = TermWriteSerializer
 
@@ -145,7 +146,7 @@ class TermViewSet(
         if self.action == "retrieve":
             return visible.with_related(linkable=visible)
         # The compact list shows none of the long text.
-        compact = visible.defer("definition", "example", "search_vector", "head_vector")
+        compact = visible.defer("definition", "example", *VECTORS)
         return compact.select_related("category")
 
     def get_serializer_class(self):

@@ -30,6 +30,7 @@ NOT_EXPORTED = {
     "name_order",
     "search_vector",
     "head_vector",
+    "names_vector",
     "reviewed_by",
 }
 # Unique constraints beyond the natural key, checked against the glossary as

@@ -35,6 +35,8 @@ from .managers import SlugManager
 from .names import Alias, OldSlug
 from .source import Source
 
+# The search vectors: for the database's search, not for readers.
+VECTORS = ["search_vector", "head_vector", "names_vector"]
 # What a see-also link shows of its target (not its long text).
 SEE_ALSO_FIELDS = [
     "term_id",
@@ -112,8 +114,7 @@ class TermQuerySet(models.QuerySet):
         """
         if linkable is None:
             linkable = Term.objects.published()
-        # The search vectors are for the database's search, not for readers.
-        related = self.select_related("category").defer("search_vector", "head_vector")
+        related = self.select_related("category").defer(*VECTORS)
         return related.prefetch_related(
             Prefetch("aliases", queryset=Alias.objects.order_by("name")),
             Prefetch(
@@ -231,15 +232,17 @@ class Term(ContentModel):
     sources = models.ManyToManyField(
         Source, verbose_name="sources", through="Citation", related_name="terms"
     )
-    # Kept by a PostgreSQL trigger (migrations 0003 and 0011); unused on
-    # SQLite. The head is name and aliases (weight A) and summary (B), small
-    # enough to rank matches by; search_vector adds the definition (C).
+    # Kept by a PostgreSQL trigger (migrations 0003, 0011 and 0022); unused
+    # on SQLite. Each holds the one before: the names are name and aliases
+    # (weight A), the head adds the summary (B), small enough to rank
+    # matches by, and search_vector the definition (C).
     search_vector = SearchVectorField("search vector", null=True, editable=False)
     head_vector = SearchVectorField("head vector", null=True, editable=False)
+    names_vector = SearchVectorField("names vector", null=True, editable=False)
 
     objects = SlugManager.from_queryset(TermQuerySet)()
     history = HistoricalRecords(
-        excluded_fields=["name_lookalike", "name_order", "search_vector", "head_vector"]
+        excluded_fields=["name_lookalike", "name_order", *VECTORS]
     )
 
     class Meta:
