@@ -13,8 +13,8 @@ tests/test_search_index.py. `.ci/run` runs this suite on PostgreSQL too.
 import re
 
 import pytest
-from django.core.cache import caches
 from django.contrib.postgres.search import SearchQuery
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -220,6 +220,7 @@ def sent(run) -> list[str]:
     return [query["sql"] for query in captured.captured_queries]
 
 
+@on_postgresql
 @pytest.mark.django_db
 def test_a_common_words_count_stops_at_the_cap(large_glossary):
     """A word in most terms is never counted past the cap: not at all when
@@ -237,6 +238,7 @@ def test_a_common_words_count_stops_at_the_cap(large_glossary):
     assert re.search(r"Aggregate.*\n\s+->\s+Limit", count), count
 
 
+@on_postgresql
 @pytest.mark.django_db
 def test_past_the_cap_each_tier_stops_at_the_page(large_glossary):
     """Every tier's query has a LIMIT; a tier holding most terms is a walk
@@ -259,6 +261,7 @@ def test_past_the_cap_each_tier_stops_at_the_page(large_glossary):
     assert checks.index("head_vector") < checks.index("search_vector"), checks
 
 
+@on_postgresql
 @pytest.mark.django_db
 @pytest.mark.parametrize("pick", [0, 17, 33])
 def test_a_names_page_and_count_read_the_gin_indexes(large_glossary, pick):
@@ -270,6 +273,7 @@ def test_a_names_page_and_count_read_the_gin_indexes(large_glossary, pick):
         assert "Seq Scan" not in plan, plan
 
 
+@on_postgresql
 @pytest.mark.django_db
 @pytest.mark.parametrize("pick", [3, 21])
 def test_suggestions_read_the_trigram_indexes(large_glossary, pick):

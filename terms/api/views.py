@@ -21,7 +21,7 @@ from . import schema
 from .filters import SourceFilter, TermFilter
 from .freshness import ConditionalGetMixin
 from .jsonld import JSONLDRenderer, term_page
-from .pagination import LetterPagination, PageOrCursorPagination
+from .pagination import LetterPagination
 from .params import FieldSelectionMixin, StrictQueryParametersMixin
 from .search_pagination import TermPagination
 from .serializers import (
