@@ -4,6 +4,7 @@ import sys
 
 if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "glossary_api.settings")
-    from django.core.management import execute_from_command_line
+    from glossary_api.startup import manage
 
-    execute_from_command_line(sys.argv)
+    # Settings or a database address that are wrong: one line, not a traceback.
+    manage(sys.argv)

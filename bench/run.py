@@ -21,7 +21,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: bench/ is sys.path[0]
@@ -204,16 +204,18 @@ def plan(port: int) -> list[Endpoint]:
     warm-up, as popular pages are; "uncached" rows go through thousands of
     addresses, each once, so each request is rendered from the database.
     """
-    status, _, body = fetch(port, "/api/v1/index/")
-    if status != 200:
-        raise SystemExit(f"GET /api/v1/index/ answered {status}: {body[:300]!r}")
-    index = json.loads(body)
-    terms = [term for letter in index["letters"] for term in letter["terms"]]
+    index = fetch_json(port, "/api/v1/index/")
+    terms = index_terms(port, index)
     picked = terms[:: max(1, len(terms) // 8)][:8]
     spread = terms[:: max(1, len(terms) // UNCACHED)][:UNCACHED]
     details = [f"/api/v1/terms/{term['slug']}/" for term in picked]
     pages = range(1, min(5, -(-index["count"] // 100)) + 1)  # all exist at 100
     every_page = range(1, min(UNCACHED, -(-index["count"] // 20)) + 1)
+    letter_pages = [
+        f"{urlsplit(letter['url']).path}?page_size=100&page={page}"
+        for letter in index["letters"]
+        for page in range(1, -(-letter["count"] // 100) + 1)
+    ]
     words = [max(term["name"].split(), key=len) for term in picked[:4]]
     prefixes = [term["name"][:3] for term in picked[4:]]
     # What readers type: a term's name, or one word of it; 2 to 6 letters.
@@ -249,6 +251,14 @@ def plan(port: int) -> list[Endpoint]:
         Endpoint("autocomplete, uncached", uncached_suggestions),
         Endpoint("A–Z index", ["/api/v1/index/"]),
         Endpoint(
+            "index letters",
+            [urlsplit(letter["url"]).path for letter in index["letters"]],
+        ),
+        Endpoint(
+            "index letters, uncached",
+            letter_pages[:: max(1, len(letter_pages) // UNCACHED)][:UNCACHED],
+        ),
+        Endpoint(
             "conditional GET (304)",
             [f"{path}\t{etag}" for path, etag in zip(details, etags, strict=True)],
             status=304,
@@ -257,6 +267,28 @@ def plan(port: int) -> list[Endpoint]:
         Endpoint("autocomplete, uncached, paced", uncached_suggestions, paced=True),
         Endpoint("baseline, again", ["/bench/baseline/"]),
     ]
+
+
+def fetch_json(port: int, path: str) -> dict:
+    status, _, body = fetch(port, path)
+    if status != 200:
+        raise SystemExit(f"GET {path} answered {status}: {body[:300]!r}")
+    return json.loads(body)
+
+
+def index_terms(port: int, index: dict) -> list[dict]:
+    """Every term in the index's order: from the index itself while it holds
+    them (a small glossary), else from each letter's pages."""
+    if index["inline"]:
+        return [term for letter in index["letters"] for term in letter["terms"]]
+    terms = []
+    for letter in index["letters"]:
+        path = f"{urlsplit(letter['url']).path}?pagination=cursor&page_size=1000"
+        while path:
+            page = fetch_json(port, path)
+            terms += page["terms"]
+            path = page["next"] and "?".join(urlsplit(page["next"])[2:4])
+    return terms
 
 
 def unique(items: list[str]) -> list[str]:

@@ -5,13 +5,12 @@ in production); only the URL conf differs, to mount the baseline that every
 endpoint's throughput is compared with. Never deploy with these settings.
 """
 
-from django.core.exceptions import ImproperlyConfigured
-
 from glossary_api.settings import *  # noqa: F403
 from glossary_api.settings import DEBUG
+from glossary_api.startup import SettingsError
 
 if DEBUG:
     # DEBUG adds the browsable renderer and a query log: not what production runs.
-    raise ImproperlyConfigured("The benchmark runs with DJANGO_DEBUG=false.")
+    raise SettingsError("The benchmark runs with DJANGO_DEBUG=false.")
 
 ROOT_URLCONF = "bench.urls"

@@ -4,8 +4,10 @@ Every value comes from the environment; the access log is one line per
 request on standard output.
 """
 
+import importlib
 import multiprocessing
 import os
+import sys
 
 wsgi_app = "glossary_api.wsgi:application"
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}"
@@ -23,3 +25,20 @@ access_log_format = (
     '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s" request_id=%({x-request-id}i)s'
 )
 errorlog = "-"
+
+
+def on_starting(server):
+    """Settings that do not load stop gunicorn here with one line, rather
+    than each worker with a traceback and gunicorn with "Worker failed to
+    boot". The master then forgets what the check imported: workers import
+    the app after they fork, so that a HUP after a deploy starts new code."""
+    before = set(sys.modules)
+    try:
+        from glossary_api import startup
+
+        module = "glossary_api.settings"
+        module = os.environ.setdefault("DJANGO_SETTINGS_MODULE", module)
+        startup.run(importlib.import_module, module)
+    finally:
+        for name in set(sys.modules) - before:
+            del sys.modules[name]

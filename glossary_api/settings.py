@@ -1,15 +1,20 @@
 """Settings for the glossary API.
 
 Every deploy-time value comes from an environment variable; `.env.example`
-and the README list them. Nobody edits this file to deploy.
+and the README list them. Nobody edits this file to deploy. A value that is
+missing or wrong raises SettingsError, whose message says what to set: the
+entry points print it as one line (glossary_api/startup.py).
 """
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+from corsheaders.defaults import default_headers
+
+from glossary_api.startup import SettingsError
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -22,13 +27,13 @@ def env_bool(name: str, default: bool = False) -> bool:
         return True
     if value.lower() in {"0", "false", "no", "off"}:
         return False
-    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
+    raise SettingsError(f"{name} must be true or false, not {value!r}.")
 
 
 def env_count(name: str, default: int) -> int:
     value = os.environ.get(name, "") or str(default)
     if not value.isdigit():
-        raise ImproperlyConfigured(f"{name} must be 0 or more, not {value!r}.")
+        raise SettingsError(f"{name} must be 0 or more, not {value!r}.")
     return int(value)
 
 
@@ -39,10 +44,31 @@ def env_seconds(name: str, default: float) -> float:
     except ValueError:
         seconds = -1
     if not 0 <= seconds < float("inf"):
-        raise ImproperlyConfigured(
-            f"{name} must be a number of seconds, not {value!r}."
-        )
+        raise SettingsError(f"{name} must be a number of seconds, not {value!r}.")
     return seconds
+
+
+def env_database(name: str, default: str, **options) -> dict:
+    """The database an address such as postgres://user:password@host:5432/name
+    names (dj-database-url), of the two this site runs on."""
+    url = os.environ.get(name) or default
+    example = f"as in {name}=postgres://user:password@host:5432/name"
+    supported = (
+        "this site runs on PostgreSQL (postgres:// or postgresql://) or SQLite "
+        f"(sqlite:///path/to/file), {example}"
+    )
+    scheme, separator, _ = url.partition("://")
+    # Only the scheme is repeated: the rest may hold a password.
+    if not (separator and re.fullmatch(r"[a-zA-Z][a-zA-Z0-9+.-]*", scheme)):
+        raise SettingsError(f"{name} has no scheme: {supported}.")
+    if scheme.lower() not in ("postgres", "postgresql", "sqlite"):
+        raise SettingsError(f"{name} starts with {scheme}://, but {supported}.")
+    try:
+        return dj_database_url.parse(url, **options)
+    except ValueError as error:
+        raise SettingsError(
+            f"{name} is not a database address ({error}): write it {example}."
+        ) from error
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -53,12 +79,19 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DJANGO_DEBUG")
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "Set DJANGO_SECRET_KEY (or DJANGO_DEBUG=true for local development)."
+if not SECRET_KEY and not DEBUG:
+    # No server ever starts in production with the development key below.
+    new_key = "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    if os.environ.get("DJANGO_DEBUG"):
+        raise SettingsError(
+            "DJANGO_DEBUG is off, so DJANGO_SECRET_KEY must be set: to a long "
+            f"random string of your own (`{new_key}` makes one)."
         )
-    SECRET_KEY = "django-insecure-local-development-only"
+    raise SettingsError(
+        "Set DJANGO_DEBUG=true for local development, or DJANGO_SECRET_KEY "
+        f"(a long random string: `{new_key}` makes one) in production."
+    )
+SECRET_KEY = SECRET_KEY or "django-insecure-local-development-only"
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -84,6 +117,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Vary on every API answer, Cache-Control on its errors too.
+    "terms.api.answers.AnswerHeadersMiddleware",
     # Addresses over 4096 characters: a JSON 414 (terms/api/limits.py).
     "terms.api.limits.AddressLengthMiddleware",
     # Repeat anonymous reads of the API are answered here (terms/api/replay.py),
@@ -93,6 +128,8 @@ MIDDLEWARE = [
     "terms.api.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # With DEBUG on, unknown addresses under /api/ still answer a JSON 404.
+    "terms.api.errors.DebugNotFoundMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -120,7 +157,8 @@ TEMPLATES = [
 
 # Unset: an SQLite file beside manage.py; postgres://… selects PostgreSQL.
 DATABASES = {
-    "default": dj_database_url.config(
+    "default": env_database(
+        "DATABASE_URL",
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
@@ -177,7 +215,7 @@ GLOSSARY_TERM_URL = os.environ.get(
     "GLOSSARY_TERM_URL", "http://localhost:3000/glossary/{slug}/"
 )
 if "{slug}" not in GLOSSARY_TERM_URL:
-    raise ImproperlyConfigured("GLOSSARY_TERM_URL must contain {slug}.")
+    raise SettingsError("GLOSSARY_TERM_URL must contain {slug}.")
 
 # The front-end's preview route, opened by the admin's "Preview" button with a
 # signed token (terms/preview.py) that GET /api/v1/preview/?token= accepts
@@ -187,7 +225,7 @@ GLOSSARY_PREVIEW_URL = os.environ.get(
     "http://localhost:3000/api/preview?slug={slug}&token={token}",
 )
 if "{token}" not in GLOSSARY_PREVIEW_URL:
-    raise ImproperlyConfigured("GLOSSARY_PREVIEW_URL must contain {token}.")
+    raise SettingsError("GLOSSARY_PREVIEW_URL must contain {token}.")
 GLOSSARY_PREVIEW_SECONDS = env_count("GLOSSARY_PREVIEW_SECONDS", 3600)
 
 # A term is due for review this many days after it was last reviewed.
@@ -229,14 +267,14 @@ GLOSSARY_PURGE_BACKEND = os.environ.get("GLOSSARY_PURGE_BACKEND", "log")
 GLOSSARY_PURGE_URL = os.environ.get("GLOSSARY_PURGE_URL", "")
 GLOSSARY_PURGE_TOKEN = os.environ.get("GLOSSARY_PURGE_TOKEN", "")
 if GLOSSARY_PURGE_BACKEND not in ("log", "fastly", "cloudflare"):
-    raise ImproperlyConfigured(
+    raise SettingsError(
         "GLOSSARY_PURGE_BACKEND must be log, fastly or cloudflare, "
         f"not {GLOSSARY_PURGE_BACKEND!r}."
     )
 if GLOSSARY_PURGE_BACKEND != "log" and not (
     GLOSSARY_PURGE_URL and GLOSSARY_PURGE_TOKEN
 ):
-    raise ImproperlyConfigured(
+    raise SettingsError(
         f"GLOSSARY_PURGE_BACKEND={GLOSSARY_PURGE_BACKEND} needs GLOSSARY_PURGE_URL "
         "and GLOSSARY_PURGE_TOKEN."
     )
@@ -297,6 +335,9 @@ GLOSSARY_NAME = os.environ.get("GLOSSARY_NAME", "Glossary")
 GLOSSARY_INDEX_URL = os.environ.get(
     "GLOSSARY_INDEX_URL", "http://localhost:3000/glossary/"
 )
+# Up to this many published terms GET /api/v1/index/ holds every term; past
+# it, the letters and their counts, each letter's terms at its own address.
+GLOSSARY_INDEX_INLINE_MAX = env_count("GLOSSARY_INDEX_INLINE_MAX", 1000)
 # A search counts its matches up to this many; past it, `count` is this
 # number and `count_is_estimate` is true (terms/api/search_pagination.py).
 GLOSSARY_SEARCH_COUNT_CAP = max(1, env_count("GLOSSARY_SEARCH_COUNT_CAP", 1000))
@@ -305,7 +346,10 @@ GLOSSARY_SEARCH_COUNT_CAP = max(1, env_count("GLOSSARY_SEARCH_COUNT_CAP", 1000))
 CORS_ALLOWED_ORIGINS = [o for o in env_list("CORS_ALLOWED_ORIGINS") if o != "*"]
 CORS_ALLOW_ALL_ORIGINS = "*" in env_list("CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/.*$"
-CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Location"]
+# A browser may send what a conditional write needs (Authorization is among
+# the defaults), and read the validators and where a new resource is.
+CORS_ALLOW_HEADERS = (*default_headers, "if-match", "if-none-match")
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Location", "Retry-After"]
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]

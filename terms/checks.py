@@ -1,10 +1,12 @@
 """The app's system checks (`manage.py check`, and before runserver,
 migrate and the rest)."""
 
-from django.core.checks import Error, register
+from django.core.checks import Error, Tags, register
 from django.db import connections
 
 from . import search_index
+from .api.unavailable import UNAVAILABLE
+from .outages import database_unreachable
 
 
 @register()
@@ -23,3 +25,19 @@ def sqlite_has_full_text_search(app_configs, **kwargs):
             id="terms.E001",
         )
     ]
+
+
+@register(Tags.database)
+def database_accepts_connections(app_configs, databases=None, **kwargs):
+    """`check --database default`, and migrate before it starts: the database
+    named by its address when it cannot be reached, not a traceback."""
+    errors = []
+    for alias in databases or []:
+        connection = connections[alias]
+        try:
+            connection.ensure_connection()
+        except UNAVAILABLE as error:
+            errors.append(
+                Error(database_unreachable(connection, error), id="terms.E002")
+            )
+    return errors

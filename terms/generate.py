@@ -35,6 +35,7 @@ from terms.changes import documents
 
 from .lookalikes import lookalike_key
 from .models import Alias, Category, Citation, OldSlug, SeeAlso, Source, Term
+from .progress import SILENT, Progress
 
 
 def _words(text: str) -> list[str]:
@@ -208,10 +209,16 @@ class NotGenerated(ValueError):
     """The database holds content the generator did not make."""
 
 
-def clear():
+def clear(progress: Progress = SILENT):
     """Delete every term, source and category (and what hangs off them)."""
-    for model in (SeeAlso, Citation, Alias, OldSlug, Term, Source, Category):
-        model.objects.all().delete()
+    models = (SeeAlso, Citation, Alias, OldSlug, Term, Source, Category)
+    total = sum(model.objects.count() for model in models)
+    with progress.step("Deleting the glossary", total, "rows") as step:
+        for model in models:
+            # In batches, to show progress: each row gets a history version.
+            while pks := list(model.objects.values_list("pk", flat=True)[:500]):
+                model.objects.filter(pk__in=pks).delete()
+                step.advance(len(pks))
 
 
 def foreign_content() -> list[tuple[int, str, list[str]]]:
@@ -253,6 +260,7 @@ def generate(
     replace: bool = False,
     force: bool = False,
     batch_size: int = BATCH_SIZE,
+    progress: Progress = SILENT,
 ) -> Generated:
     """Fill the glossary with `terms` synthetic terms made from `seed`.
 
@@ -262,21 +270,21 @@ def generate(
     """
     if terms < 1:
         raise ValueError("Generate at least one term.")
-    with documents.kept_current(), transaction.atomic():
+    with documents.kept_current(progress), transaction.atomic():
         if replace:
             if not force and (found := foreign_content()):
                 raise NotGenerated(
                     f"The database holds content generate_glossary did not "
                     f"make: {describe(found)}."
                 )
-            clear()
+            clear(progress)
         elif (
             Term.objects.exists()
             or Source.objects.exists()
             or Category.objects.exists()
         ):
             raise ValueError("The glossary already has terms, sources or categories.")
-        result = _Maker(random.Random(seed), terms).save(batch_size)
+        result = _Maker(random.Random(seed), terms).save(batch_size, progress)
     _tidy()
     return result
 
@@ -322,7 +330,7 @@ class _Maker:
         self.keys: set[str] = set()
         self.result = Generated()
 
-    def save(self, batch_size: int) -> Generated:
+    def save(self, batch_size: int, progress: Progress) -> Generated:
         categories = insert(
             Category,
             [
@@ -331,39 +339,50 @@ class _Maker:
             ],
         )
         self.result.categories = len(categories)
-        for start in range(0, self.sources, batch_size):
-            batch = [
-                self.source(i)
-                for i in range(start, min(start + batch_size, self.sources))
-            ]
-            self.source_ids += [source.pk for source in insert(Source, batch)]
+        with progress.step("Generating sources", self.sources, "sources") as step:
+            for start in range(0, self.sources, batch_size):
+                batch = [
+                    self.source(i)
+                    for i in range(start, min(start + batch_size, self.sources))
+                ]
+                self.source_ids += [source.pk for source in insert(Source, batch)]
+                step.advance(len(batch))
         self.result.sources = self.sources
         term_ids: list[int] = []
-        for start in range(0, self.terms, batch_size):
-            batch = [
-                self.term(categories)
-                for _ in range(start, min(start + batch_size, self.terms))
-            ]
-            insert(Term, [term for term, _, _ in batch])
-            term_ids += [term.pk for term, _, _ in batch]
-            aliases = [alias for _, term_aliases, _ in batch for alias in term_aliases]
-            self.result.aliases += len(insert(Alias, aliases))
-            citations = [
-                Citation(term=term, source_id=self.source_ids[index], **fields)
-                for term, _, cited in batch
-                for index, fields in cited
-            ]
-            self.result.citations += len(insert(Citation, citations))
+        with progress.step("Generating terms", self.terms, "terms") as step:
+            for start in range(0, self.terms, batch_size):
+                batch = [
+                    self.term(categories)
+                    for _ in range(start, min(start + batch_size, self.terms))
+                ]
+                term_ids += self.insert_terms(batch)
+                step.advance(len(batch))
         # Links go in once every term has its id: they point anywhere.
-        for start in range(0, self.terms, batch_size):
-            links = [
-                SeeAlso(term_id=term_ids[i], target_id=term_ids[target], position=n)
-                for i in range(start, min(start + batch_size, self.terms))
-                for n, target in enumerate(self.targets(i), start=1)
-            ]
-            self.result.see_also += len(insert(SeeAlso, links))
+        with progress.step("Linking terms", self.terms, "terms") as step:
+            for start in range(0, self.terms, batch_size):
+                end = min(start + batch_size, self.terms)
+                links = [
+                    SeeAlso(term_id=term_ids[i], target_id=term_ids[target], position=n)
+                    for i in range(start, end)
+                    for n, target in enumerate(self.targets(i), start=1)
+                ]
+                self.result.see_also += len(insert(SeeAlso, links))
+                step.advance(end - start)
         self.result.terms = self.terms
         return self.result
+
+    def insert_terms(self, batch) -> list[int]:
+        """Insert terms made by term(), with their aliases and citations."""
+        insert(Term, [term for term, _, _ in batch])
+        aliases = [alias for _, term_aliases, _ in batch for alias in term_aliases]
+        self.result.aliases += len(insert(Alias, aliases))
+        citations = [
+            Citation(term=term, source_id=self.source_ids[index], **fields)
+            for term, _, cited in batch
+            for index, fields in cited
+        ]
+        self.result.citations += len(insert(Citation, citations))
+        return [term.pk for term, _, _ in batch]
 
     # Terms
 

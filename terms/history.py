@@ -182,6 +182,7 @@ class Restore:
             row.save(force_insert=True)
 
 
+EMPTY = "—"
 # The term's own fields a version shows, in the order of its admin form.
 COMPARED = [
     "name",
@@ -206,14 +207,11 @@ def comparison(term: Term, versions: list) -> list[tuple[str, list[str]]]:
     for version in versions:
         values = [shown(version, name) for name in COMPARED]
         for rows in rows_at(term, version):
-            rows.sort(key=lambda row: (getattr(row, "position", 0), str(row)))
-            values.append("\n".join(describe(row) for row in rows) or EMPTY)
+            shown_rows = sorted((getattr(r, "position", 0), describe(r)) for r in rows)
+            values.append("\n".join(text for _, text in shown_rows) or EMPTY)
         for (_, column), value in zip(lines, values, strict=True):
             column.append(value)
     return lines
-
-
-EMPTY = "—"
 
 
 def shown(version, name: str) -> str:

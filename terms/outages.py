@@ -2,7 +2,8 @@
 when to try it again, and a warning when the outage starts and then at most
 once a minute while it lasts, not once per request. An outage ends when the
 dependency answers again (for those that can tell) or after a minute
-without a failure."""
+without a failure. A database that refuses the first connection a command
+makes is named with its address instead (database_unreachable)."""
 
 import logging
 import time
@@ -61,3 +62,36 @@ class Outage:
                 time.monotonic() - self.since,
             )
             self.reset()
+
+
+def database_address(connection) -> str:
+    """Where a database connection goes, without its user or password."""
+    settings = connection.settings_dict
+    name = connection.display_name
+    if connection.vendor == "sqlite":
+        return f"{name} at {settings['NAME']}"
+    host, port = settings["HOST"], settings["PORT"] or 5432
+    if not host:
+        return f"{name} on this machine's socket, port {port}"
+    return f"{name} at {f'[{host}]' if ':' in host else host}:{port}"
+
+
+def database_unreachable(connection, error: Exception) -> str:
+    """Why a command cannot start: the database's address, the driver's
+    reason and what to check, in one paragraph."""
+    # psycopg: 'connection failed: connection to server at "…", port 5999
+    # failed: Connection refused\n\tIs the server running…'
+    reason = str(error).splitlines()[0].rpartition("failed: ")[2]
+    reason = reason.removeprefix("FATAL:").strip()
+    reason = reason[:1].lower() + reason[1:]
+    if connection.vendor == "sqlite":
+        check = "that its folder exists and this user may write to it"
+    else:
+        check = (
+            f"that {connection.display_name} is running there and that "
+            "DATABASE_URL names the right host, port, user, password and database"
+        )
+    return (
+        f"Cannot connect to {database_address(connection)} (DATABASE_URL): "
+        f"{reason}. Check {check}."
+    )

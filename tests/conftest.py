@@ -1,6 +1,7 @@
 import itertools
 import os
 import runpy
+from collections import Counter
 from datetime import date
 from pathlib import Path
 from unittest import mock
@@ -10,6 +11,7 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from terms.models import Category, Citation, SeeAlso, Source, Term
+from tests import prerequisites
 
 _counter = itertools.count(1)
 SETTINGS_FILE = Path(__file__).resolve().parents[1] / "glossary_api" / "settings.py"
@@ -166,6 +168,32 @@ def pytest_report_header(config):
     return f"database: {database['ENGINE']} {database['NAME']}"
 
 
+def pytest_configure(config):
+    prerequisites.required()  # an unknown name stops the run before it starts
+
+
+# Tests skipped for want of Redis or chromium, by reason (tests/prerequisites.py).
+skipped_for = Counter()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    for name in prerequisites.CHECKS:
+        reason = item.get_closest_marker(name) and prerequisites.missing(name)
+        if not reason:
+            continue
+        if name in prerequisites.required():
+            pytest.fail(f"{reason}; required by GLOSSARY_TEST_REQUIRE or CI.", False)
+        skipped_for[reason] += 1
+        pytest.skip(reason)
+
+
+def pytest_terminal_summary(terminalreporter):
+    for reason, count in skipped_for.items():
+        tests = "test" if count == 1 else "tests"
+        terminalreporter.write_line(f"Skipped {count} {tests}: {reason}")
+
+
 @pytest.fixture(autouse=True)
 def fresh_caches():
     """Rate-limit counters and rendered responses live in caches, and each
@@ -234,3 +262,32 @@ def outbox(seed, outbox_settings):
 
     Dispatched.objects.update_or_create(pk=1, defaults={"seq": versions.head().number})
     return Worker()
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """Debian's chromium, headless, driven by Playwright (tests marked
+    `browser`; tests/prerequisites.py skips them where it is missing)."""
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    from tests.prerequisites import CHROMIUM
+
+    # Playwright's sync API keeps an event loop running in this thread, and
+    # Django refuses ORM calls under a running loop unless told they are safe.
+    # Both end before the database is flushed: this fixture is set up after
+    # the database fixtures, so it is torn down before them.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+        # Under the running loop Django keeps its connections apart from the
+        # thread's own, so the test's are closed here: one left open would
+        # stop PostgreSQL from dropping the test database.
+        connections.close_all()

@@ -1,8 +1,9 @@
 """The editors' admin driven in a real browser: headless Chromium via Playwright.
 
 The browser is Debian's `chromium` (Playwright's own downloads do not work on
-these machines); `.ci/install-browser` installs it. The tests talk to a live
-test server, and read their results back from the public API over HTTP.
+these machines); `.ci/install-browser` installs it. Without it these tests
+are skipped (tests/prerequisites.py). The tests talk to a live test server,
+and read their results back from the public API over HTTP.
 """
 
 import json
@@ -10,48 +11,22 @@ import re
 import urllib.error
 import urllib.request
 from datetime import date
-from pathlib import Path
 
 import pytest
-from django.db import connections
 from django.utils import timezone
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from terms.accounts import create_editor
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PASSWORD = "a-long-browser-test-password"
 
 # A live server needs committed rows, so each test flushes the database after
 # it; serialized_rollback puts back what the migrations made (the Reviewers
 # group among it) before the next one.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: the browser tests drive Debian's chromium. "
-            "Install it with `sudo .ci/install-browser`.",
-            pytrace=False,
-        )
-    # Playwright's sync API keeps an event loop running in this thread, and
-    # Django refuses ORM calls under a running loop unless told they are safe.
-    # Both end before the database is flushed: this fixture is set up after
-    # the database fixtures, so it is torn down before them.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        yield browser
-        browser.close()
-        # Under the running loop Django keeps its connections apart from the
-        # thread's own, so the test's are closed here: one left open would
-        # stop PostgreSQL from dropping the test database.
-        connections.close_all()
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture

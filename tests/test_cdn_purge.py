@@ -19,7 +19,12 @@ def test_a_term_names_itself_and_a_list_its_collection(api, seed):
     assert api.get("/api/v1/terms/ai-alignment/?format=jsonld")["Surrogate-Key"] == (
         f"term-{term.pk}"
     )
-    for url in ["/api/v1/terms/", "/api/v1/index/", "/api/v1/autocomplete/?q=ai"]:
+    for url in [
+        "/api/v1/terms/",
+        "/api/v1/index/",
+        "/api/v1/index/A/",
+        "/api/v1/autocomplete/?q=ai",
+    ]:
         assert api.get(url)["Surrogate-Key"] == "terms", url
     source = Source.objects.get(key="bai2022constitutional")
     assert api.get(f"/api/v1/sources/{source.pk}/")["Surrogate-Key"] == (
@@ -147,3 +152,15 @@ def test_an_outbox_ahead_of_the_log_starts_again_from_it(outbox):
     outbox.run_until_idle()
     assert purged() == {"*"}
     assert Dispatched.objects.get().seq == versions.head().number
+
+
+def test_a_change_of_a_term_purges_its_letter_page(api, outbox):
+    """A letter page names the terms collection, which every term change
+    purges: a rename that moves a term to another letter purges both."""
+    term = Term.objects.get(slug="guardrails")
+    keys = set(api.get("/api/v1/index/G/")["Surrogate-Key"].split())
+    term.name = "Safety rails"
+    term.save()
+    outbox.run_until_idle()
+    assert keys <= purged()
+    assert set(api.get("/api/v1/index/S/")["Surrogate-Key"].split()) <= purged()

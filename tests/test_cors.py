@@ -64,3 +64,58 @@ def test_allowed_origins_come_from_the_environment():
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == ["https://a.example", "https://b.example"]
+
+
+def test_a_preflight_allows_the_headers_of_a_conditional_write(
+    api, db, front_end_allowed
+):
+    response = api.options(
+        "/api/v1/terms/ai-alignment/",
+        HTTP_ORIGIN=FRONT_END,
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="PATCH",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="authorization,content-type,if-match",
+    )
+    assert response.status_code == 200
+    allowed = header_names(response["Access-Control-Allow-Headers"])
+    assert {"authorization", "content-type", "if-match", "if-none-match"} <= allowed
+    assert "PATCH" in response["Access-Control-Allow-Methods"]
+
+
+def vary(response) -> set[str]:
+    return header_names(response.get("Vary", ""))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/terms/ai-alignment/",
+        "/api/v1/terms/",
+        "/api/v1/terms/no-such-term/",
+        "/api/v1/terms/?colour=blue",
+        "/api/v1/no-such-endpoint/",
+    ],
+)
+def test_every_answer_names_the_headers_it_depends_on(api, seed, url):
+    response = api.get(url, HTTP_ORIGIN=FRONT_END)
+    assert {"accept", "authorization", "cookie", "origin"} <= vary(response), url
+    assert response.has_header("Cache-Control"), url
+
+
+def test_errors_say_how_long_they_may_be_kept(api, seed, tool, settings):
+    # A missing term is kept as its page would be: publishing one there
+    # purges it (its Surrogate-Key).
+    missing = api.get("/api/v1/terms/no-such-term/")
+    assert missing["Cache-Control"] == settings.GLOSSARY_CACHE_CONTROL
+    # A refused parameter may be accepted tomorrow (a new category): not kept.
+    refused = api.get("/api/v1/terms/?category=not-yet")
+    assert refused.status_code == 400
+    assert refused["Cache-Control"] == "no-store"
+    stale = tool.patch(
+        "/api/v1/terms/ai-alignment/",
+        {"title": "x"},
+        format="json",
+        HTTP_IF_MATCH='"1"',
+    )
+    assert stale.status_code == 412
+    assert stale["Cache-Control"] == "no-store"
+    assert "authorization" in vary(stale)

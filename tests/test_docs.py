@@ -1,9 +1,13 @@
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.management import get_commands
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 class AssetCollector(HTMLParser):
@@ -63,3 +67,26 @@ def test_the_docs_assets_are_served_by_the_app_itself(client):
     response = client.get(script)
     assert response.status_code == 200
     assert b"".join(response.streaming_content)
+
+
+# The README and docs/ call manage.py one way: with the Python `make install`
+# puts in .venv, which works without activating anything.
+PYTHON = ".venv/bin/python "
+DOCUMENTS = [
+    "README.md",
+    ".env.example",
+    *sorted(f"docs/{page.name}" for page in (ROOT / "docs").glob("*.md")),
+]
+
+
+@pytest.mark.parametrize("document", DOCUMENTS)
+def test_the_documents_call_manage_py_one_way(document):
+    text = (ROOT / document).read_text()
+    commands = "|".join(get_commands())
+    calls = re.finditer(rf"manage\.py\s+(?:{commands})\b", text)
+    others = [
+        text[: call.end()].splitlines()[-1].strip()
+        for call in calls
+        if not text[: call.start()].endswith(PYTHON)
+    ]
+    assert others == []

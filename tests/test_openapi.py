@@ -6,6 +6,7 @@ ENDPOINTS = [
     "/api/v1/terms/",
     "/api/v1/terms/{slug}/",
     "/api/v1/index/",
+    "/api/v1/index/{letter}/",
     "/api/v1/autocomplete/",
     "/api/v1/sources/",
     "/api/v1/sources/{id}/",
@@ -26,6 +27,8 @@ TERM_LIST_PARAMETERS = [
     "ordering",
     "page",
     "page_size",
+    "pagination",
+    "cursor",
     "fields",
 ]
 
@@ -128,6 +131,53 @@ def test_a_term_as_json_ld_matches_its_documented_schema(api, seed, schema):
         schema, "/api/v1/terms/{slug}/", "200", "application/ld+json"
     )
     documented.validate(response.json())
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/terms/?page_size=2",
+        "/api/v1/terms/?pagination=cursor&page_size=2",
+        "/api/v1/terms/?pagination=cursor&page_size=2&fields=slug",
+    ],
+)
+def test_both_kinds_of_list_page_match_the_documented_schema(api, seed, schema, url):
+    documented = documented_body(schema, "/api/v1/terms/", "200")
+    page = api.get(url).json()
+    documented.validate(page)
+    documented.validate(api.get(page["next"]).json())
+
+
+def test_schema_says_how_a_cursor_walk_starts_and_goes_on(schema):
+    operation = schema["paths"]["/api/v1/terms/"]["get"]
+    parameters = {
+        p["name"]: p for p in (resolve(schema, p) for p in operation["parameters"])
+    }
+    assert parameters["pagination"]["schema"]["enum"] == ["page", "cursor"]
+    assert "next" in parameters["cursor"]["description"]
+    body = resolve(schema, operation["responses"]["200"])["content"]
+    page = resolve(schema, body["application/json"]["schema"])
+    assert "cursor" in page["properties"]["next"]["description"]
+    assert "count" not in page["required"]
+
+
+@pytest.mark.parametrize("inline_max", [1000, 1])
+def test_the_index_and_a_letter_page_match_their_documented_schemas(
+    api, seed, schema, settings, inline_max
+):
+    settings.GLOSSARY_INDEX_INLINE_MAX = inline_max
+    index = api.get("/api/v1/index/").json()
+    documented_body(schema, "/api/v1/index/", "200").validate(index)
+    letter = api.get(index["letters"][0]["url"] + "?page_size=1").json()
+    documented_body(schema, "/api/v1/index/{letter}/", "200").validate(letter)
+
+
+def test_schema_names_the_letters_of_the_index(schema):
+    operation = schema["paths"]["/api/v1/index/{letter}/"]["get"]
+    (letter,) = [p for p in operation["parameters"] if p["in"] == "path"]
+    assert sorted(letter["schema"]["enum"]) == sorted(
+        [*"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "0-9"]
+    )
 
 
 def test_schema_documents_a_searchs_count_and_suggestions(schema):

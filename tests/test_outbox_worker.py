@@ -10,22 +10,13 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from terms.changes import versions
 from terms.models import Delivery, Dispatched, Endpoint, Term
 from tests import receiver as receivers
+from tests.processes import database_url
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-    return f"postgres://{auth}@{host}/{db['NAME']}"
 
 
 def start_worker() -> subprocess.Popen:

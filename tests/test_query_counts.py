@@ -46,9 +46,13 @@ URLS = [
     # Nothing found: the suggestions' queries (names, aliases).
     "/api/v1/terms/?search=hubb",
     "/api/v1/terms/?page_size=100&letter=T&ordering=-last_reviewed",
+    "/api/v1/terms/?page_size=100&pagination=cursor",
+    "/api/v1/terms/?page_size=100&pagination=cursor&ordering=-last_reviewed",
     "/api/v1/terms/hub/",
     "/api/v1/terms/hub/?format=jsonld",
     "/api/v1/index/",
+    "/api/v1/index/T/",
+    "/api/v1/index/T/?pagination=cursor&page_size=3",
     "/api/v1/autocomplete/?q=t",
     "/api/v1/sources/?page_size=100",
     "/api/v1/categories/",
@@ -79,6 +83,56 @@ def test_a_conditional_get_is_one_query(api, grow, django_assert_num_queries):
     etag = api.get("/api/v1/terms/hub/")["ETag"]
     with django_assert_num_queries(1):
         assert api.get("/api/v1/terms/hub/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def walk_costs(api, url) -> list[int]:
+    """The queries of each page of a cursor walk from `url`."""
+    costs = []
+    while url:
+        with CaptureQueriesContext(connection) as captured:
+            response = api.get(url)
+        assert response.status_code == 200, response.content
+        costs.append(len(captured))
+        url = response.json()["next"]
+    return costs
+
+
+def test_the_last_page_of_a_cursor_walk_costs_what_the_first_does(api, grow):
+    add = grow
+    add(30)
+    costs = walk_costs(api, "/api/v1/terms/?pagination=cursor&page_size=2")
+    assert len(costs) == 16
+    assert set(costs) == {costs[0]}
+
+
+@pytest.mark.parametrize("ordering", ["-name", "last_reviewed", "-updated_at"])
+def test_a_cursor_page_costs_the_same_at_any_depth(api, grow, ordering):
+    """Orderings whose keyset has a tie-break the other way, or NULLs, read
+    the rest of the leading key's tie, then what follows it: a few queries,
+    as many at the end as near the start."""
+    add = grow
+    add(30)
+    url = f"/api/v1/terms/?pagination=cursor&page_size=2&ordering={ordering}"
+    costs = walk_costs(api, url)
+    assert max(costs) <= costs[0] + 2
+
+
+def test_a_letters_only_index_costs_the_same_at_any_size(api, grow, settings):
+    settings.GLOSSARY_INDEX_INLINE_MAX = 1
+    add = grow
+    add(2)
+    few = queries(api, "/api/v1/index/")
+    assert api.get("/api/v1/index/").json()["inline"] is False
+    add(25)
+    assert queries(api, "/api/v1/index/") == few
+
+
+def test_the_last_page_of_a_letter_costs_what_the_first_does(api, grow):
+    add = grow
+    add(30)
+    costs = walk_costs(api, "/api/v1/index/T/?pagination=cursor&page_size=4")
+    assert len(costs) == 8
+    assert set(costs) == {costs[0]}
 
 
 def test_a_search_past_the_cap_counts_no_further(api, grow, settings):

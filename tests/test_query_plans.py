@@ -1,17 +1,20 @@
-"""Search and autocomplete use their indexes on PostgreSQL (issue 6, item 4;
-issue 12, item 2: a search's page and count stop at what they need).
+"""The reads that must stay fast at any size use their indexes: search and
+autocomplete on PostgreSQL (issue 6, item 4; issue 12, item 2: a search's
+page and count stop at what they need), and deep walks of the term list and
+of an index letter on both databases (issue 12, items 3 and 4).
 
 The planner reads a small table whole, which is right for a small table; at a
 few thousand terms a sequential scan costs what the benchmark shows at
-100,000, so these check the plans at that size. SQLite's indexes (its FTS5
-table, the stored folded names) are checked in tests/test_search_index.py.
-`.ci/run` runs this suite on PostgreSQL too.
+100,000, so these check the plans at that size. SQLite's search indexes (its
+FTS5 table, the stored folded names) are checked in
+tests/test_search_index.py. `.ci/run` runs this suite on PostgreSQL too.
 """
 
 import re
 
 import pytest
 from django.contrib.postgres.search import SearchQuery
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -20,9 +23,9 @@ from terms.models import Term
 from terms.search import page, search, suggest
 from terms.spelling import did_you_mean
 
-pytestmark = pytest.mark.skipif(
+on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql",
-    reason="query plans and these indexes are PostgreSQL's",
+    reason="these plans and indexes are PostgreSQL's",
 )
 
 TERMS = 4000
@@ -38,20 +41,28 @@ def large_glossary(django_db_setup, django_db_blocker):
         clear()
 
 
+def explain(sql: str) -> str:
+    """The database's plan of one query, one line per step."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("EXPLAIN " + sql)
+            return "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        return "\n".join(str(row[-1]) for row in cursor.fetchall())
+
+
 def plans(run) -> list[str]:
     """EXPLAIN of every query `run()` sends, in order (not of its EXPLAINs)."""
     with CaptureQueriesContext(connection) as captured:
         run()
-    found = []
-    for query in captured.captured_queries:
-        if query["sql"].startswith("EXPLAIN"):
-            continue
-        with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN " + query["sql"])
-            found.append("\n".join(row[0] for row in cursor.fetchall()))
-    return found
+    return [
+        explain(query["sql"])
+        for query in captured.captured_queries
+        if not query["sql"].startswith("EXPLAIN")  # a search's own estimate
+    ]
 
 
+@on_postgresql
 @pytest.mark.django_db
 @pytest.mark.parametrize("prefix", ["a", "co", "re", "tran", "zzz"])
 def test_autocomplete_reads_a_range_of_the_prefix_indexes(large_glossary, prefix):
@@ -63,6 +74,7 @@ def test_autocomplete_reads_a_range_of_the_prefix_indexes(large_glossary, prefix
         assert "Sort" not in plan, plan  # the index gives the order
 
 
+@on_postgresql
 @pytest.mark.django_db
 @pytest.mark.parametrize("pick", [0, 17, 33])
 def test_search_finds_its_rows_through_the_gin_index(large_glossary, pick):
@@ -80,6 +92,7 @@ def test_search_finds_its_rows_through_the_gin_index(large_glossary, pick):
         assert "Seq Scan on terms_term" not in plan, plan
 
 
+@on_postgresql
 @pytest.mark.django_db
 def test_a_deep_list_page_and_the_count_read_the_order_index_only(large_glossary):
     """The list's default order, and its count, come from terms_term_order:
@@ -96,6 +109,106 @@ def test_a_deep_list_page_and_the_count_read_the_order_index_only(large_glossary
     assert "Seq Scan" not in count, count
 
 
+def keyset_plans(api, url: str) -> list[tuple[str, str]]:
+    """The SQL and plan of each query a read of `url` sends for its page."""
+    caches["responses"].clear()  # rendered, not replayed
+    with CaptureQueriesContext(connection) as captured:
+        response = api.get(url)
+    assert response.status_code == 200, response.content
+    pages = [
+        query["sql"]
+        for query in captured.captured_queries
+        if 'FROM "terms_term"' in query["sql"] and "ORDER BY" in query["sql"]
+    ]
+    assert pages, [query["sql"] for query in captured.captured_queries]
+    return [(sql, explain(sql)) for sql in pages]
+
+
+def assert_seeks_an_index(sql: str, plan: str):
+    """The page is read from an index, starting at its place in it: no
+    OFFSET counting past earlier rows, no scan of the table, no sort of
+    more than the rows that share a value of the leading key (PostgreSQL's
+    Incremental Sort, SQLite's sort of the "right part" of the order)."""
+    assert "OFFSET" not in sql, sql
+    if connection.vendor == "postgresql":
+        assert "Seq Scan" not in plan, plan
+        assert "Index Cond" in plan, plan
+        assert not re.search(r"(^|->\s+)Sort\b", plan, re.M), plan
+    else:
+        assert re.search(r"SEARCH terms_term USING (COVERING )?INDEX", plan), plan
+        assert "SCAN terms_term" not in plan, plan
+        assert "USE TEMP B-TREE FOR ORDER BY" not in plan, plan
+
+
+def deep_cursor(api, url: str, pages: int) -> str:
+    """The `next` link `pages` pages into a cursor walk from `url`."""
+    for _ in range(pages):
+        url = api.get(url).json()["next"]
+        assert url is not None
+    return url
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "ordering",
+    ["name", "-name", "updated_at", "-updated_at", "last_reviewed", "-last_reviewed"],
+)
+def test_a_deep_cursor_page_seeks_its_place_in_an_index(large_glossary, api, ordering):
+    """Every ordering the list offers walks an index by its keyset: the
+    last page of a walk costs what its first does."""
+    start = f"/api/v1/terms/?pagination=cursor&page_size=100&ordering={ordering}"
+    for sql, plan in keyset_plans(api, start):
+        assert_seeks_an_index(sql, plan)
+    deep = deep_cursor(api, start, pages=TERMS * 3 // 4 // 100)
+    for sql, plan in keyset_plans(api, deep):
+        assert_seeks_an_index(sql, plan)
+
+
+def assert_reads_the_letter_index(plan: str):
+    """A letter's terms come from the letter index in their order: no scan
+    of the table, no sort."""
+    if connection.vendor == "postgresql":
+        assert "using terms_term_letter" in plan, plan
+        assert "Seq Scan" not in plan, plan
+        assert not re.search(r"(^|->\s+)(Incremental )?Sort\b", plan, re.M), plan
+    else:
+        assert "INDEX terms_term_letter (status=? AND <expr>=?" in plan, plan
+        assert "TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.django_db
+def test_the_index_counts_its_letters_from_the_letter_index(large_glossary, api):
+    """Past GLOSSARY_INDEX_INLINE_MAX the index is its letters' counts: one
+    pass over an index, not the table (SQLite: the letter index, grouped in
+    its order; PostgreSQL may prefer the narrower order index and a hash)."""
+    with CaptureQueriesContext(connection) as captured:
+        body = api.get("/api/v1/index/").json()
+    assert body["inline"] is False
+    (counts,) = [q["sql"] for q in captured.captured_queries if "COUNT" in q["sql"]]
+    plan = explain(counts)
+    if connection.vendor == "postgresql":
+        assert "Index Only Scan" in plan, plan
+        assert "Seq Scan" not in plan, plan
+    else:
+        assert "USING COVERING INDEX terms_term_letter" in plan, plan
+        assert "TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.django_db
+def test_a_letter_page_reads_the_letter_index_at_any_depth(large_glossary, api):
+    letters = api.get("/api/v1/index/").json()["letters"]
+    largest = max(letters, key=lambda group: group["count"])
+    assert largest["count"] > 300
+    pages = largest["count"] // 50
+    numbered = f"{largest['url']}?page_size=50&page={pages}"
+    start = f"{largest['url']}?page_size=50&pagination=cursor"
+    for url in (numbered, start, deep_cursor(api, start, pages=pages - 1)):
+        for _, plan in keyset_plans(api, url):
+            assert_reads_the_letter_index(plan)
+    for sql, plan in keyset_plans(api, deep_cursor(api, start, pages=pages - 1)):
+        assert_seeks_an_index(sql, plan)
+
+
 def first_page(text: str, cap: int, offset: int = 0):
     results = search(Term.objects.published(), text).values_list("pk", flat=True)
     return page(results, text, offset, 20, cap)
@@ -107,6 +220,7 @@ def sent(run) -> list[str]:
     return [query["sql"] for query in captured.captured_queries]
 
 
+@on_postgresql
 @pytest.mark.django_db
 def test_a_common_words_count_stops_at_the_cap(large_glossary):
     """A word in most terms is never counted past the cap: not at all when
@@ -124,6 +238,7 @@ def test_a_common_words_count_stops_at_the_cap(large_glossary):
     assert re.search(r"Aggregate.*\n\s+->\s+Limit", count), count
 
 
+@on_postgresql
 @pytest.mark.django_db
 def test_past_the_cap_each_tier_stops_at_the_page(large_glossary):
     """Every tier's query has a LIMIT; a tier holding most terms is a walk
@@ -146,6 +261,7 @@ def test_past_the_cap_each_tier_stops_at_the_page(large_glossary):
     assert checks.index("head_vector") < checks.index("search_vector"), checks
 
 
+@on_postgresql
 @pytest.mark.django_db
 @pytest.mark.parametrize("pick", [0, 17, 33])
 def test_a_names_page_and_count_read_the_gin_indexes(large_glossary, pick):
@@ -157,6 +273,7 @@ def test_a_names_page_and_count_read_the_gin_indexes(large_glossary, pick):
         assert "Seq Scan" not in plan, plan
 
 
+@on_postgresql
 @pytest.mark.django_db
 @pytest.mark.parametrize("pick", [3, 21])
 def test_suggestions_read_the_trigram_indexes(large_glossary, pick):

@@ -1,6 +1,7 @@
 """Editors and Reviewers: what each may do in the admin."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
@@ -83,8 +84,31 @@ def test_create_editor_refuses_weak_or_missing_passwords(db, monkeypatch):
     with pytest.raises(CommandError, match="GLOSSARY_EDITOR_PASSWORD"):
         call_command("create_editor", "bob", "--no-input")
     monkeypatch.setenv("GLOSSARY_EDITOR_PASSWORD", "123")
-    with pytest.raises(CommandError, match="too short"):
+    with pytest.raises(CommandError) as refused:
         call_command("create_editor", "bob", "--no-input")
+    assert str(refused.value).splitlines() == [
+        "The password is not acceptable:",
+        "  - This password is too short. It must contain at least 8 characters.",
+        "  - This password is too common.",
+        "  - This password is entirely numeric.",
+    ]
+    assert not get_user_model().objects.filter(username="bob").exists()
+
+
+def test_create_editor_lists_every_problem_with_the_account(db, monkeypatch):
+    monkeypatch.setenv("GLOSSARY_EDITOR_PASSWORD", PASSWORD)
+    call_command("create_editor", "ada-lovelace", "--no-input", verbosity=0)
+    monkeypatch.setenv("GLOSSARY_EDITOR_PASSWORD", "ada-lovelace-1815")
+    with pytest.raises(CommandError) as refused:
+        call_command(
+            "create_editor", "ada-lovelace", "--no-input", "--email", "not-an-email"
+        )
+    assert str(refused.value).splitlines() == [
+        "The account was not created:",
+        "  - The password is too similar to the username.",
+        "  - Username: A user with that username already exists.",
+        "  - Email address: Enter a valid email address.",
+    ]
 
 
 def test_an_editor_cannot_forge_a_review_by_posting_the_hidden_field(

@@ -108,3 +108,12 @@ def test_permalink_follows_the_configured_template(api, seed, settings):
 def test_back_to_glossary_lists_the_term(api, term):
     listing = api.get("/api/v1/terms/?page_size=100").json()
     assert "ai-alignment" in [t["slug"] for t in listing["results"]]
+
+
+def test_back_to_glossary_is_one_request_for_the_seed(api, seed, term):
+    """The seed's glossary is small: the index holds every term inline."""
+    index = api.get("/api/v1/index/").json()
+    assert index["inline"] is True
+    listed = [t["slug"] for group in index["letters"] for t in group["terms"]]
+    assert "ai-alignment" in listed
+    assert len(listed) == index["count"]

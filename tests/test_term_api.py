@@ -1,3 +1,4 @@
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -96,7 +97,42 @@ def test_detail_queries_do_not_grow_with_relations(api, make_term, make_source, 
     assert count_queries(api, "/api/v1/terms/hub/") == few
 
 
-def test_an_unknown_api_address_is_a_json_404(api, db):
-    response = api.get("/api/v1/no-such-endpoint/")
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "development"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/no-such-endpoint/",
+        "/api/v1/terms/ai-alignment/more/",
+        "/api/v1/no-such-endpoint",
+        "/api/no-such-version.json",
+    ],
+)
+def test_an_unknown_api_address_is_a_json_404(api, db, settings, debug, path):
+    # With DEBUG on, Django answers a path that matches no URL with its HTML
+    # debug page, unless told otherwise for /api/.
+    settings.DEBUG = debug
+    response = api.get(path)
     assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
     assert response.json() == {"detail": "Not found."}
+
+
+def test_the_browsable_api_keeps_its_own_404_page_in_development(
+    api, db, settings, environment_settings
+):
+    development = environment_settings(DJANGO_DEBUG="true")
+    settings.DEBUG = True
+    settings.REST_FRAMEWORK = development["REST_FRAMEWORK"]
+    response = api.get("/api/v1/terms/no-such-term/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+    assert b"/static/rest_framework/" in response.content  # the browsable API
+
+
+def test_an_api_address_without_its_slash_still_redirects_in_development(
+    api, db, settings
+):
+    settings.DEBUG = True
+    response = api.get("/api/v1/terms?letter=A")
+    assert response.status_code == 301
+    assert response["Location"] == "/api/v1/terms/?letter=A"

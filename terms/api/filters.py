@@ -146,7 +146,7 @@ class TermFilter(filters.FilterSet):
         return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
 
     def filter_letter(self, queryset, name, value):
-        return queryset.filter(letters.starts_with_letter(value))
+        return letters.filed_under(queryset, value)
 
 
 class SourceFilter(filters.FilterSet):

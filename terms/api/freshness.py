@@ -48,8 +48,8 @@ from .negotiation import negotiated
 
 SAFE_METHODS = ("GET", "HEAD")
 CHECKED_WRITES = ("PUT", "PATCH", "DELETE")
-# Content negotiation picks JSON or JSON-LD; the session decides on drafts.
-VARY = ["Accept", "Cookie"]
+# Content negotiation picks the format; a session or a token decides on drafts.
+VARY = ["Accept", "Authorization", "Cookie"]
 # A 200 is filed with its body; a 304 (a conditional read whose body was never
 # rendered) with its validators only, enough to answer the next one.
 FILED = (200, 304)

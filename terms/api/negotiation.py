@@ -25,9 +25,12 @@ class ContentNegotiation(DefaultContentNegotiation):
 
 def renderer_lists():
     """Every list of renderers an API view negotiates over: the defaults,
-    and for a term the defaults and JSON-LD (TermViewSet.get_renderers)."""
+    for a term the defaults and JSON-LD (TermViewSet.get_renderers), and
+    for a term's citations CSL-JSON and BibTeX."""
+    from .citations import RENDERERS  # it imports the views, which import this
+
     default = [renderer() for renderer in api_settings.DEFAULT_RENDERER_CLASSES]
-    return [default, [*default, JSONLDRenderer()]]
+    return [default, [*default, JSONLDRenderer()], [r() for r in RENDERERS]]
 
 
 def negotiated(request) -> str:

@@ -45,13 +45,20 @@ def response_cache():
     return caches["responses"]
 
 
+def anonymous(request) -> bool:
+    """No Authorization header and no session cookie: nobody signed in."""
+    return (
+        "HTTP_AUTHORIZATION" not in request.META
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
 def replayable(request) -> bool:
     """An anonymous GET of the API: its answer may be filed and replayed."""
     return (
         request.method == "GET"
         and request.path_info.startswith(API_PREFIX)
-        and "HTTP_AUTHORIZATION" not in request.META
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and anonymous(request)
     )
 
 

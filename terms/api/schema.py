@@ -9,6 +9,8 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
+from terms import letters
+
 FIELDS = OpenApiParameter(
     "fields",
     OpenApiTypes.STR,
@@ -52,7 +54,43 @@ PAGE_NOT_FOUND = OpenApiResponse(
     description="The page number is past the end.",
 )
 
+LETTER = OpenApiParameter(
+    "letter",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.PATH,
+    enum=list(letters.CHOICES),
+    description="A to Z, or 0-9 for names that start with anything else "
+    "(accents fold: “Évaluation” is under E).",
+)
+
+
+def pagination_parameters(paginator_class) -> list[OpenApiParameter]:
+    """A paginator's query parameters, for a view that is not a list."""
+    types = {"integer": OpenApiTypes.INT, "string": OpenApiTypes.STR}
+    return [
+        OpenApiParameter(
+            parameter["name"],
+            types[parameter["schema"]["type"]],
+            description=parameter["description"],
+            enum=parameter["schema"].get("enum"),
+        )
+        for parameter in paginator_class().get_schema_operation_parameters(None)
+    ]
+
+
 LIST_ERRORS = {304: NOT_MODIFIED, 400: VALIDATION_ERROR, 404: PAGE_NOT_FOUND}
+
+LETTER_NOT_FOUND = OpenApiResponse(
+    response={
+        "type": "object",
+        "additionalProperties": {},
+        "example": {
+            "detail": "The index has no letter 'q': its letters are A–Z and 0-9."
+        },
+    },
+    description="The index has no such letter (`detail`; its letters are A–Z "
+    "and 0-9), or the page number is past the letter's last page (`page`).",
+)
 DETAIL_ERRORS = {304: NOT_MODIFIED, 400: VALIDATION_ERROR, 404: NOT_FOUND}
 
 _THING = {"type": "object", "properties": {"@type": {"type": "string"}}}

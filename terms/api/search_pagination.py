@@ -20,8 +20,6 @@ valid while its page has results, and `next` is null on the last one,
 even when the count stopped at the cap.
 """
 
-import hashlib
-
 from django.conf import settings
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -30,7 +28,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from terms import search
 from terms.spelling import did_you_mean
 
-from .pagination import PageNumberPagination, positive_int
+from .pagination import PageNumberPagination, PageOrCursorPagination, positive_int
 
 SUGGESTION_SCHEMA = {
     "type": "object",
@@ -72,13 +70,13 @@ class SearchPagination(PageNumberPagination):
         )
         return found.rows
 
-    def also_shown(self) -> str:
+    @property
+    def validator_state(self) -> tuple:
         """What a search's page shows besides its members, for its
         validator: the count, and the suggestions (names can change)."""
         if self.text is None:
-            return ""
-        shown = (self.count, self.count_is_estimate, self.suggestions)
-        return hashlib.blake2b(repr(shown).encode(), digest_size=8).hexdigest()
+            return super().validator_state
+        return (self.count, self.count_is_estimate, self.suggestions)
 
     def get_paginated_response(self, data):
         if self.text is None:
@@ -142,3 +140,9 @@ def searched_text(request, view) -> str | None:
         return None
     field = view.filterset_class.base_filters["search"].field
     return field.clean(raw) or None
+
+
+class TermPagination(PageOrCursorPagination):
+    """The term list: numbered pages (a search's as above) or a cursor walk."""
+
+    pages_class = SearchPagination

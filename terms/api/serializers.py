@@ -242,15 +242,40 @@ class IndexTermSerializer(serializers.Serializer):
     slug = serializers.CharField()
 
 
+LETTER_HELP = "A to Z, or 0-9 for a name that starts with anything else."
+
+
 class IndexLetterSerializer(serializers.Serializer):
-    letter = serializers.CharField(help_text="A to Z, or 0-9 for anything else.")
-    count = serializers.IntegerField()
-    terms = IndexTermSerializer(many=True)
+    letter = serializers.CharField(help_text=LETTER_HELP)
+    count = serializers.IntegerField(help_text="Terms filed under the letter.")
+    url = serializers.URLField(help_text="The letter's page: its terms, paged.")
+    terms = IndexTermSerializer(
+        many=True,
+        required=False,
+        help_text="Every term of the letter, in order; only when `inline` is true.",
+    )
 
 
 class IndexSerializer(serializers.Serializer):
     count = serializers.IntegerField(help_text="Terms in the whole index.")
+    inline = serializers.BooleanField(
+        help_text="Whether each letter holds its `terms`: true up to the server's "
+        "GLOSSARY_INDEX_INLINE_MAX terms (1,000 by default). When false, each "
+        "letter has its `count` and its `url` only."
+    )
     letters = IndexLetterSerializer(many=True, help_text="Only letters with terms.")
+
+
+class IndexLetterPageSerializer(serializers.Serializer):
+    letter = serializers.CharField(help_text=LETTER_HELP)
+    count = serializers.IntegerField(help_text="Terms filed under the letter.")
+    next = serializers.URLField(
+        allow_null=True, help_text="The letter's next page; null on its last."
+    )
+    previous = serializers.URLField(
+        allow_null=True, help_text="The letter's previous page; null on its first."
+    )
+    terms = IndexTermSerializer(many=True, help_text="This page's terms, in order.")
 
 
 class SuggestionSerializer(serializers.Serializer):

@@ -40,7 +40,7 @@ class StoredReadsMixin:
         if not self.stored():
             return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset())
-        ids = self.paginate_queryset(queryset.values_list("pk", flat=True))
+        ids = [row["pk"] for row in self.paginate_queryset(queryset.values("pk"))]
         stored = documents.by_ids(ids, "compact")
         ids = [pk for pk in ids if pk in stored]  # unpublished meanwhile
         shown = [(pk, stored[pk].version.number) for pk in ids]

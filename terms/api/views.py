@@ -2,10 +2,12 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.http import Http404, HttpResponsePermanentRedirect
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from terms import letters, rights
@@ -19,10 +21,12 @@ from . import schema
 from .filters import SourceFilter, TermFilter
 from .freshness import ConditionalGetMixin
 from .jsonld import JSONLDRenderer, term_page
+from .pagination import LetterPagination
 from .params import FieldSelectionMixin, StrictQueryParametersMixin
-from .search_pagination import SearchPagination
+from .search_pagination import TermPagination
 from .serializers import (
     CategorySerializer,
+    IndexLetterPageSerializer,
     IndexSerializer,
     SourceSerializer,
     SuggestionsSerializer,
@@ -87,7 +91,10 @@ class VersionedMixin(ReadMixin):
         Last modified: when a resource of the kind that this reader sees
         last changed (a page's members may be older than one that left)."""
         latest = max((number for _, number in shown), default=0)
-        members = hashlib.blake2b(repr(shown).encode(), digest_size=8).hexdigest()
+        # A cursor page also says whether pages follow (its `next` link).
+        state = self.paginator.validator_state
+        described = repr((shown, state) if state else shown)
+        members = hashlib.blake2b(described.encode(), digest_size=8).hexdigest()
         changed_at = versions.of_kind(self.version_kind, drafts=self.drafts())
         return Version(latest, changed_at.changed_at), members
 
@@ -130,7 +137,7 @@ class TermViewSet(
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
     filterset_class = TermFilter
-    pagination_class = SearchPagination
+    pagination_class = TermPagination
     serializer_class = TermDetailSerializer
     write_serializer_class = TermWriteSerializer
 
@@ -141,10 +148,6 @@ class TermViewSet(
         # The compact list shows none of the long text.
         compact = visible.defer("definition", "example", *VECTORS)
         return compact.select_related("category")
-
-    def page_version(self, shown):
-        version, members = super().page_version(shown)
-        return version, members + self.paginator.also_shown()
 
     def get_serializer_class(self):
         if self.action == "retrieve":
@@ -251,7 +254,9 @@ class CategoryViewSet(
 
 
 class IndexView(ReadMixin, generics.GenericAPIView):
-    """The A–Z index in one response: each letter with terms, their names and slugs."""
+    """The A–Z index: each letter with terms, its count and its page; while
+    the glossary is small (GLOSSARY_INDEX_INLINE_MAX), every term too, so
+    that a glossary page needs this one request."""
 
     pagination_class = None
     serializer_class = IndexSerializer
@@ -259,19 +264,76 @@ class IndexView(ReadMixin, generics.GenericAPIView):
     def get_queryset(self):
         return Term.objects.visible_to(self.request.user)
 
-    @extend_schema(summary="The A–Z index", responses={200: IndexSerializer})
+    @extend_schema(
+        summary="The A–Z index",
+        responses={200: IndexSerializer, 304: schema.NOT_MODIFIED},
+    )
     def get(self, request):
-        groups = defaultdict(list)
-        terms = self.get_queryset().values_list("name", "slug")
-        for name, slug in terms:
-            groups[letters.index_letter(name)].append({"name": name, "slug": slug})
-        # Terms come in the index's order (Term.Meta.ordering: folded name).
-        index = [
-            {"letter": letter, "count": len(groups[letter]), "terms": groups[letter]}
-            for letter in letters.CHOICES
-            if letter in groups
-        ]
-        return Response({"count": len(terms), "letters": index})
+        terms = self.get_queryset()
+        counts = letters.counts(terms)
+        inline = sum(counts.values()) <= settings.GLOSSARY_INDEX_INLINE_MAX
+        if inline:
+            groups = defaultdict(list)
+            # In the index's order (Term.Meta.ordering: the folded name).
+            for name, slug, folded in terms.values_list("name", "slug", "name_order"):
+                groups[letters.letter_of(folded)].append({"name": name, "slug": slug})
+            counts = {letter: len(found) for letter, found in groups.items()}
+        index = []
+        for letter in letters.CHOICES:
+            if not counts.get(letter):
+                continue
+            url = reverse("api:index-letter", kwargs={"letter": letter})
+            entry = {
+                "letter": letter,
+                "count": counts[letter],
+                "url": request.build_absolute_uri(url),
+            }
+            index.append(entry | ({"terms": groups[letter]} if inline else {}))
+        total = sum(counts.values())
+        return Response({"count": total, "inline": inline, "letters": index})
+
+
+class IndexLetterView(ReadMixin, generics.GenericAPIView):
+    """One letter of the A–Z index: its terms' names and slugs, in pages."""
+
+    pagination_class = LetterPagination
+    serializer_class = IndexLetterPageSerializer
+
+    def get_queryset(self):
+        terms = Term.objects.visible_to(self.request.user)
+        return letters.filed_under(terms, self.kwargs["letter"])
+
+    @extend_schema(
+        operation_id="v1_index_letter_retrieve",
+        summary="One letter of the A–Z index",
+        description="The terms filed under one letter, in the index's order, "
+        "a page at a time: numbered pages (`page`), or a walk by each page's "
+        "`next` link (`pagination=cursor`), as on the term list. The index "
+        "links each of its letters here.",
+        parameters=[schema.LETTER, *schema.pagination_parameters(LetterPagination)],
+        responses={
+            200: IndexLetterPageSerializer,
+            **schema.LIST_ERRORS,
+            404: schema.LETTER_NOT_FOUND,
+        },
+    )
+    def get(self, request, letter):
+        if letter not in letters.CHOICES:
+            raise NotFound(
+                f"The index has no letter {letter!r}: its letters are A–Z and 0-9."
+            )
+        terms = self.get_queryset().values("name", "slug")
+        page = self.paginate_queryset(terms)
+        count = self.paginator.count
+        return Response(
+            {
+                "letter": letter,
+                "count": terms.count() if count is None else count,
+                "next": self.paginator.get_next_link(),
+                "previous": self.paginator.get_previous_link(),
+                "terms": [{"name": row["name"], "slug": row["slug"]} for row in page],
+            }
+        )
 
 
 class AutocompleteQuery(serializers.Serializer):

@@ -24,6 +24,7 @@ from terms import review
 from terms.api.jsonld import JSONLDRenderer, term_page
 from terms.api.serializers import TermDetailSerializer, TermListSerializer
 from terms.models import Term
+from terms.progress import SILENT, Progress
 
 from . import versions
 from .models import Change, Document
@@ -197,16 +198,19 @@ def render(terms: list, numbers: dict[int, Version]) -> list[Document]:
     ]
 
 
-def build_changed_since(seq: int) -> int:
+def build_changed_since(seq: int, progress: Progress = SILENT) -> int:
     """Build the documents of the terms logged as changed after `seq`."""
     changed = Change.objects.filter(kind=Change.Kind.TERM, seq__gt=seq)
     ids = sorted(set(changed.values_list("resource_id", flat=True)))
-    for start in range(0, len(ids), BATCH):
-        build(ids[start : start + BATCH])
+    with progress.step("Building documents", len(ids), "terms") as step:
+        for start in range(0, len(ids), BATCH):
+            batch = ids[start : start + BATCH]
+            build(batch)
+            step.advance(len(batch))
     return len(ids)
 
 
-def build_after_commit(using: str = "default"):
+def build_after_commit(using: str = "default", progress: Progress = SILENT):
     """Build, once this transaction commits, the documents of the terms it
     changed (a write that saves models calls this before it writes)."""
     connection = connections[using]
@@ -217,16 +221,16 @@ def build_after_commit(using: str = "default"):
     since = versions.head().number
 
     def build_now():
-        build_changed_since(since)
+        build_changed_since(since, progress)
 
     build_now.builds_documents = True
     transaction.on_commit(build_now, using=using, robust=True)
 
 
 @contextmanager
-def kept_current():
+def kept_current(progress: Progress = SILENT):
     """Around a bulk write (a load, an import): build the documents of the
     terms it changed when it ends."""
     since = versions.head().number
     yield
-    build_changed_since(since)
+    build_changed_since(since, progress)

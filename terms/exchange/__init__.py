@@ -6,14 +6,16 @@ whole file against the models' validators and the database before it writes
 anything, then writes it in one transaction with a few bulk queries per model.
 """
 
-from .common import MODELS, natural_key
-from .exporting import export_glossary
+from .common import MODELS, amounts, natural_key
+from .exporting import Export, export_glossary
 from .importing import ImportFailed, Outcome, import_glossary
 
 __all__ = [
     "MODELS",
+    "Export",
     "ImportFailed",
     "Outcome",
+    "amounts",
     "export_glossary",
     "import_glossary",
     "natural_key",

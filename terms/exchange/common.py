@@ -103,6 +103,18 @@ def stored(model, fields, keys) -> dict[tuple, tuple[int, dict[str, Any]]]:
     return rows
 
 
+def amounts(counts: dict[type[models.Model], int]) -> str:
+    """'4 categories, 31 sources and 1 term': the models with any, in order."""
+    parts = [
+        f"{n:,} {meta.verbose_name if n == 1 else meta.verbose_name_plural}"
+        for meta, n in ((model._meta, n) for model, n in counts.items())
+        if n
+    ]
+    if len(parts) < 2:
+        return "".join(parts) or "nothing"
+    return f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
 def user_keys() -> dict[int, tuple[str]]:
     user = get_user_model()
     names = user._default_manager.values_list("pk", user.USERNAME_FIELD)

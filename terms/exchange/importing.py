@@ -16,6 +16,7 @@ from terms.changes import documents
 from terms.history import record_versions
 from terms.models import Alias, Category, Citation, OldSlug, SeeAlso, Source, Term
 from terms.models.fields import derived_fields, fill_derived
+from terms.progress import SILENT, Progress, Step
 
 from .common import (
     BATCH_SIZE,
@@ -64,19 +65,29 @@ class Record:
 
 @dataclass
 class Outcome:
-    counts: dict[str, Counter] = field(default_factory=dict)
+    counts: dict[type[models.Model], Counter] = field(default_factory=dict)
     changes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> list[str]:
         return [
-            f"{label}: {c[CREATED]} created, {c[UPDATED]} updated, "
-            f"{c[UNCHANGED]} unchanged"
-            for label, c in self.counts.items()
+            f"{model._meta.label_lower}: {c[CREATED]} created, {c[UPDATED]} "
+            f"updated, {c[UNCHANGED]} unchanged"
+            for model, c in self.counts.items()
         ]
 
+    def records(self) -> dict[type[models.Model], int]:
+        """How many records of each model the file has."""
+        return {model: c.total() for model, c in self.counts.items()}
 
-def import_glossary(text: str, *, dry_run: bool = False) -> Outcome:
+    def totals(self) -> Counter:
+        """How many records the import creates, updates and leaves unchanged."""
+        return sum(self.counts.values(), Counter())
+
+
+def import_glossary(
+    text: str, *, dry_run: bool = False, progress: Progress = SILENT
+) -> Outcome:
     """Create or update every record of a fixture, matched by natural key.
 
     A field the file leaves out keeps its value on an existing record, and
@@ -91,13 +102,17 @@ def import_glossary(text: str, *, dry_run: bool = False) -> Outcome:
     outcome = Outcome()
     try:
         with transaction.atomic():
-            plan = compare(records, problems, outcome)
+            with progress.step("Checking", len(records)) as step:
+                plan = compare(records, problems, outcome, step)
             if problems:
                 problems.sort(key=lambda problem: problem[0])
                 raise ImportFailed([problem for _, problem in problems])
             if not dry_run:
-                documents.build_after_commit()
-                write(plan)
+                documents.build_after_commit(progress=progress)
+                totals = outcome.totals()
+                writes = totals[CREATED] + totals[UPDATED]
+                with progress.step("Writing", writes) as step:
+                    write(plan, step)
     except (IntegrityError, DataError) as error:
         raise ImportFailed([f"the database refused the file: {error}"]) from error
     return outcome
@@ -186,7 +201,7 @@ def from_json(f: models.Field, value):
     return value
 
 
-def compare(records, problems, outcome) -> dict[type, list[Record]]:
+def compare(records, problems, outcome, step: Step) -> dict[type, list[Record]]:
     """Check the records against each other and the database, and decide
     for each whether it creates, updates or leaves a row unchanged."""
     now = timezone.now()
@@ -204,6 +219,7 @@ def compare(records, problems, outcome) -> dict[type, list[Record]]:
         first = {}
         plan[model] = []
         for record in by_model[model]:
+            step.advance()
             if record.key in first:
                 problem = f"the file already has it as object {first[record.key]}"
                 problems.append((record.number, f"{record}: {problem}"))
@@ -228,7 +244,7 @@ def compare(records, problems, outcome) -> dict[type, list[Record]]:
         if model is OldSlug:
             check_old_slugs(plan[model], present[Term], problems)
         counts = Counter(record.status for record in plan[model])
-        outcome.counts[model._meta.label_lower] = counts
+        outcome.counts[model] = counts
         outcome.changes += [
             f"{record.status} {record}"
             for record in plan[model]
@@ -359,7 +375,7 @@ def check_publishable(plan: dict[type, list[Record]], problems: list):
                 problems.append((record.number, f"{record}: status: {message}"))
 
 
-def write(plan: dict[type, list[Record]]):
+def write(plan: dict[type, list[Record]], step: Step):
     now = timezone.now()
     ids = {get_user_model(): {key: pk for pk, key in user_keys().items()}}
     for model in MODELS:
@@ -378,20 +394,23 @@ def write(plan: dict[type, list[Record]]):
             return obj
 
         # Updates first: they may free a unique value that a new row takes.
+        # Bulk writes send no signals, so django-simple-history is told here:
+        # editors see the import in a record's history and can undo it. A
+        # batch at a time, each with its versions, to show progress.
         changes = [r for r in plan[model] if r.status == UPDATED]
         updated = [instance(r) for r in changes]
-        if changed := {name for r in changes for name in r.changed}:
-            changed |= {f.name for f in derived if f.source in changed}
+        changed = {name for r in changes for name in r.changed}
+        changed |= {f.name for f in derived if f.source in changed}
+        for batch in batches(updated):
             # Only the columns that change: each is a CASE over the batch.
-            model._base_manager.bulk_update(
-                updated, sorted(changed), batch_size=BATCH_SIZE
-            )
+            model._base_manager.bulk_update(batch, sorted(changed))
+            record_versions({model: batch}, "import_glossary", date=now, update=True)
+            step.advance(len(batch))
         created = [instance(r) for r in plan[model] if r.status == CREATED]
-        insert_as_given(model, created, fields + derived)
-        # Bulk writes send no signals, so django-simple-history is told here:
-        # editors see the import in a record's history and can undo it.
-        for objs, update in [(created, False), (updated, True)]:
-            record_versions({model: objs}, "import_glossary", date=now, update=update)
+        for batch in batches(created):
+            insert_as_given(model, batch, fields + derived)
+            record_versions({model: batch}, "import_glossary", date=now)
+            step.advance(len(batch))
         if model is Term and created:
             # A slug taken back is no longer an old one (Term.after_save).
             OldSlug.objects.filter(slug__in=[t.slug for t in created]).delete()
@@ -426,6 +445,10 @@ def touch_terms_of_changed_rows(plan, now):
         default_date=now,
         default_change_reason="import_glossary",
     )
+
+
+def batches(objs: list) -> list[list]:
+    return [objs[i : i + BATCH_SIZE] for i in range(0, len(objs), BATCH_SIZE)]
 
 
 def insert_as_given(model, objs, fields):

@@ -9,7 +9,7 @@ from django.core.validators import (
     MinValueValidator,
 )
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from simple_history.utils import bulk_update_with_history
 
 from terms import review
 from terms.folding import fold
+from terms.letters import IndexLetter
 from terms.lookalikes import lookalike_key, name_clash
 from terms.validators import (
     MARKDOWN_MAX_LENGTH,
@@ -252,6 +253,27 @@ class Term(ContentModel):
             # the index alone.
             models.Index(
                 fields=["status", "name_order", "name", "id"], name="terms_term_order"
+            ),
+            # The other orderings of the lists, ties by name: a cursor walk
+            # seeks each page's place in them (terms/api/keyset.py).
+            models.Index(
+                fields=["status", "updated_at", "name_order", "name", "id"],
+                name="terms_term_updated_order",
+            ),
+            models.Index(
+                fields=["status", "last_reviewed", "name_order", "name", "id"],
+                name="terms_term_reviewed_order",
+            ),
+            # The A–Z index: a letter's terms in order, and the letters' counts;
+            # with the slug (PostgreSQL), a letter's page is the index alone.
+            models.Index(
+                F("status"),
+                IndexLetter(),
+                F("name_order"),
+                F("name"),
+                F("id"),
+                name="terms_term_letter",
+                include=["slug"],
             ),
         ]
         constraints = [

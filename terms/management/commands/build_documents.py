@@ -1,6 +1,5 @@
-from django.core.management.base import BaseCommand
-
 from terms.changes import documents
+from terms.management.base import BaseCommand
 
 
 class Command(BaseCommand):

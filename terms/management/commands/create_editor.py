@@ -1,10 +1,13 @@
 import getpass
 import os
 
-from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.management.base import CommandError
+from django.utils.text import capfirst
 
 from terms.accounts import create_editor
+from terms.management.base import BaseCommand
 
 
 class Command(BaseCommand):
@@ -25,7 +28,7 @@ class Command(BaseCommand):
         try:
             user = create_editor(username, email, password, reviewer=reviewer)
         except ValidationError as error:
-            raise CommandError("; ".join(error.messages)) from error
+            raise CommandError(problems(error)) from error
         role = "reviewer" if reviewer else "editor"
         self.stdout.write(self.style.SUCCESS(f"Created {role} {user.username}."))
 
@@ -38,3 +41,24 @@ class Command(BaseCommand):
         if password != getpass.getpass("Password (again): "):
             raise CommandError("The passwords do not match.")
         return password
+
+
+def problems(error: ValidationError) -> str:
+    """Each problem on a line of its own, in the order of the user model's
+    fields. The password's need no field name: their heading or their
+    message says it."""
+    found = error.message_dict
+    if list(found) == ["password"]:
+        lines = found["password"]
+        return "\n".join(["The password is not acceptable:", *bullets(lines)])
+    fields = [f for f in get_user_model()._meta.fields if f.name in found]
+    lines = [
+        message if f.name == "password" else f"{capfirst(f.verbose_name)}: {message}"
+        for f in fields
+        for message in found[f.name]
+    ] + found.get(NON_FIELD_ERRORS, [])
+    return "\n".join(["The account was not created:", *bullets(lines)])
+
+
+def bullets(lines: list[str]) -> list[str]:
+    return [f"  - {line}" for line in lines]

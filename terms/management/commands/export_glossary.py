@@ -1,11 +1,12 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from terms.exchange import export_glossary
+from terms.exchange import amounts, export_glossary
+from terms.management.base import ProgressCommand
 
 
-class Command(BaseCommand):
+class Command(ProgressCommand):
     help = (
         "Write the whole glossary as a fixture with natural keys, in a fixed "
         "order: the same content gives the same bytes. `loaddata` and "
@@ -25,11 +26,18 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file=None, with_reviewers=False, **options):
-        text = export_glossary(reviewers=with_reviewers)
+        export = export_glossary(reviewers=with_reviewers, progress=self.progress)
         if file is None:
-            self.stdout.write(text, ending="")
-            return
-        try:
-            Path(file).write_text(text, encoding="utf-8")
-        except OSError as error:
-            raise CommandError(f"Cannot write {file}: {error}") from error
+            self.stdout.write(export.text, ending="")
+        else:
+            try:
+                Path(file).write_text(export.text, encoding="utf-8")
+            except OSError as error:
+                reason = error.strerror or str(error)
+                raise CommandError(f"Cannot write {file}: {reason}.") from error
+        # Standard output, when it carries the file, carries nothing else.
+        self.summary(
+            f"Exported {amounts(export.counts)} to {file or 'standard output'} "
+            f"{self.took()}.",
+            to_stderr=file is None,
+        )

@@ -1,11 +1,10 @@
-import time
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from terms.generate import NotGenerated, generate
+from terms.management.base import ProgressCommand
 
 
-class Command(BaseCommand):
+class Command(ProgressCommand):
     help = (
         "Fill the database with a synthetic glossary for benchmarks: the same "
         "seed always gives the same content."
@@ -33,19 +32,20 @@ class Command(BaseCommand):
     def handle(self, *args, terms, seed, clear, force, **options):
         if terms < 1:
             raise CommandError("--terms must be at least 1.")
-        started = time.perf_counter()
         try:
-            made = generate(terms, seed, replace=clear, force=force)
+            made = generate(
+                terms, seed, replace=clear, force=force, progress=self.progress
+            )
         except NotGenerated as error:
             raise CommandError(
                 f"{error} Nothing was deleted. Add --force to delete it anyway."
             ) from error
         except ValueError as error:
             raise CommandError(f"{error} Add --clear to replace them.") from error
-        self.stdout.write(
-            f"Generated {made.terms} terms ({made.published} published, "
-            f"{made.reviewed} reviewed), {made.aliases} aliases, {made.sources} "
-            f"sources, {made.citations} citations ({made.further_reading} further "
-            f"reading), {made.see_also} see-also links and {made.categories} "
-            f"categories in {time.perf_counter() - started:.1f} s."
+        self.summary(
+            f"Generated {made.terms:,} terms ({made.published:,} published, "
+            f"{made.reviewed:,} reviewed), {made.aliases:,} aliases, "
+            f"{made.sources:,} sources, {made.citations:,} citations "
+            f"({made.further_reading:,} further reading), {made.see_also:,} "
+            f"see-also links and {made.categories:,} categories {self.took()}."
         )

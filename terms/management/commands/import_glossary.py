@@ -1,11 +1,13 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from terms.exchange import ImportFailed, import_glossary
+from terms.exchange import ImportFailed, amounts, import_glossary
+from terms.exchange.common import CREATED, UNCHANGED, UPDATED
+from terms.management.base import ProgressCommand
 
 
-class Command(BaseCommand):
+class Command(ProgressCommand):
     help = (
         "Create or update the glossary records of a fixture (such as "
         "export_glossary writes), matched by natural key. Every record is "
@@ -22,12 +24,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, dry_run=False, verbosity=1, **options):
+        text = self.read(file)
         try:
-            text = Path(file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise CommandError(f"Cannot read {file}: {error}") from error
-        try:
-            outcome = import_glossary(text, dry_run=dry_run)
+            outcome = import_glossary(text, dry_run=dry_run, progress=self.progress)
         except ImportFailed as failure:
             raise CommandError(
                 "\n  ".join(
@@ -40,6 +39,8 @@ class Command(BaseCommand):
             ) from failure
         for warning in outcome.warnings:
             self.stderr.write(self.style.WARNING(f"Warning: {warning}"))
+        if verbosity == 0:
+            return
         if dry_run:
             self.stdout.write(f"Dry run of {file}: nothing was written. It would make:")
         else:
@@ -49,3 +50,30 @@ class Command(BaseCommand):
         if verbosity > 1:
             for line in outcome.changes:
                 self.stdout.write(f"  {line}")
+        records, totals = amounts(outcome.records()), outcome.totals()
+        if dry_run:
+            self.summary(
+                f"Checked {records} {self.took()} ({totals[CREATED]:,} to create, "
+                f"{totals[UPDATED]:,} to update, {totals[UNCHANGED]:,} unchanged); "
+                "nothing was written."
+            )
+        else:
+            self.summary(
+                f"Imported {records} {self.took()} ({totals[CREATED]:,} created, "
+                f"{totals[UPDATED]:,} updated, {totals[UNCHANGED]:,} unchanged)."
+            )
+
+    def read(self, file: str) -> str:
+        """The file's text; the reason it cannot be read names the file once
+        (an OSError's message names it again, and a URL mangled)."""
+        try:
+            return Path(file).read_text(encoding="utf-8")
+        except OSError as error:
+            reason = error.strerror or str(error)
+            if "://" in file:
+                reason += " (import_glossary reads a file, not a URL)"
+            raise CommandError(f"Cannot read {file}: {reason}.") from error
+        except UnicodeDecodeError as error:
+            raise CommandError(
+                f"Cannot read {file}: not UTF-8 text (at byte {error.start})."
+            ) from error

@@ -1,7 +1,7 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
 
 from terms.changes.retention import prune
+from terms.management.base import BaseCommand
 from terms.outbox import retention as outbox
 
 

@@ -2,8 +2,9 @@ import contextlib
 import json
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from terms.management.base import BaseCommand
 from terms.outbox import signing
 
 

@@ -1,5 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from terms.management.base import BaseCommand
 from terms.review import ReviewState
 from terms.review_report import as_json, as_table, report
 

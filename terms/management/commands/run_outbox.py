@@ -1,8 +1,7 @@
 import signal
 import threading
 
-from django.core.management.base import BaseCommand
-
+from terms.management.base import BaseCommand
 from terms.outbox.worker import Worker
 
 

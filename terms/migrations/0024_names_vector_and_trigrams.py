@@ -89,7 +89,7 @@ def run(statements_by_vendor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("terms", "0021_prose_line_ends")]
+    dependencies = [("terms", "0023_index_letter")]
 
     operations = [
         migrations.AddField(
