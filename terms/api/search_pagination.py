@@ -44,6 +44,27 @@ SUGGESTION_SCHEMA = {
 }
 
 
+# What a search's numbered pages add to the envelope (optional in the
+# schema: other lists' pages and a cursor walk's have neither).
+SEARCH_MEMBERS = {
+    "count_is_estimate": {
+        "type": "boolean",
+        "description": "With `search`, on numbered pages, always: true when "
+        "the count stopped at the cap (GLOSSARY_SEARCH_COUNT_CAP, 1,000 by "
+        "default): more terms than `count` match. (On PostgreSQL, for plain "
+        "words, also when the planner expects five times the cap or more, "
+        "and the search is not counted.)",
+    },
+    "suggestions": {
+        "type": "array",
+        "items": SUGGESTION_SCHEMA,
+        "description": "With `search`, on numbered pages, always: when nothing "
+        "matched, up to 5 terms whose name or an alias is spelt like the "
+        "search, the closest first; otherwise empty.",
+    },
+}
+
+
 class SearchPagination(PageNumberPagination):
     """The term list's pages; with `search`, as this module describes."""
 
@@ -112,23 +133,7 @@ class SearchPagination(PageNumberPagination):
 
     def get_paginated_response_schema(self, schema):
         envelope = super().get_paginated_response_schema(schema)
-        envelope["properties"] |= {
-            "count_is_estimate": {
-                "type": "boolean",
-                "description": "With `search` only, and then always: true when "
-                "the count stopped at the cap (GLOSSARY_SEARCH_COUNT_CAP, "
-                "1,000 by default): more terms than `count` match. (On "
-                "PostgreSQL, for plain words, also when the planner expects "
-                "five times the cap or more, and the search is not counted.)",
-            },
-            "suggestions": {
-                "type": "array",
-                "items": SUGGESTION_SCHEMA,
-                "description": "With `search` only, and then always: when "
-                "nothing matched, up to 5 terms whose name or an alias is "
-                "spelt like the search, the closest first; otherwise empty.",
-            },
-        }
+        envelope["properties"] |= SEARCH_MEMBERS
         return envelope
 
 
@@ -146,3 +151,8 @@ class TermPagination(PageOrCursorPagination):
     """The term list: numbered pages (a search's as above) or a cursor walk."""
 
     pages_class = SearchPagination
+
+    def get_paginated_response_schema(self, schema):
+        envelope = super().get_paginated_response_schema(schema)
+        envelope["properties"] |= SEARCH_MEMBERS
+        return envelope
