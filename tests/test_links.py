@@ -63,7 +63,11 @@ def test_every_reference_to_a_term_carries_its_permalink(api, alpha_sees_beta):
 
 
 def test_a_deleted_terms_tombstone_names_the_page_to_drop(api, alpha_sees_beta):
-    cursor = api.get("/api/v1/sync/?limit=500").json()["next_cursor"]
+    page = {"has_more": True, "next_cursor": None}
+    while page["has_more"]:
+        after = {"cursor": page["next_cursor"]} if page["next_cursor"] else {}
+        page = api.get("/api/v1/sync/", after).json()
+    cursor = page["next_cursor"]
     Term.objects.filter(slug="beta").update(status=Term.Status.DRAFT)
     feed = api.get(f"/api/v1/sync/?cursor={cursor}").json()["results"]
     (tombstone,) = [e for e in feed if e["key"] == "beta"]
@@ -95,8 +99,10 @@ def test_a_source_and_a_citation_say_link_and_citation(api, alpha_sees_beta):
     detail = api.get("/api/v1/terms/alpha/").json()
     cited = detail["sources"][0]
     source = api.get(f"/api/v1/sources/{cited['id']}/").json()
-    assert source["link"] == cited["link"] == "https://arxiv.org/abs/" + (
-        cited["identifier"].removeprefix("arXiv:")
+    assert (
+        source["link"]
+        == cited["link"]
+        == "https://arxiv.org/abs/" + (cited["identifier"].removeprefix("arXiv:"))
     )
     assert source["citation"].endswith(source["link"])
     assert cited["citation"]
@@ -129,9 +135,7 @@ EVERY_FIELD = (
 
 
 @pytest.mark.parametrize("reader", ["anonymous", "editor"])
-def test_the_list_serves_every_field_of_a_term(
-    api, alpha_sees_beta, editor, reader
-):
+def test_the_list_serves_every_field_of_a_term(api, alpha_sees_beta, editor, reader):
     if reader == "editor":
         api.force_authenticate(editor)
     listed = api.get(f"/api/v1/terms/?fields={EVERY_FIELD}").json()["results"]
@@ -175,9 +179,7 @@ def test_a_cursor_walk_counts_neither_results_nor_pages(api, make_term):
     assert "pages" not in body
 
 
-def test_a_search_past_its_count_cap_does_not_know_its_pages(
-    api, make_term, settings
-):
+def test_a_search_past_its_count_cap_does_not_know_its_pages(api, make_term, settings):
     settings.GLOSSARY_SEARCH_COUNT_CAP = 2
     for n in range(4):
         make_term(f"Model {n}")

@@ -190,7 +190,7 @@ def test_schema_documents_a_searchs_count_and_suggestions(schema):
     assert properties["count_is_estimate"]["type"] == "boolean"
     assert properties["suggestions"]["type"] == "array"
     suggestion = properties["suggestions"]["items"]
-    assert set(suggestion["required"]) == {"match", "slug", "name"}
+    assert set(suggestion["required"]) == {"match", "slug", "name", "url", "permalink"}
     # Only a search's pages have them.
     assert "count_is_estimate" not in page.get("required", [])
 

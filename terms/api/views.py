@@ -32,6 +32,7 @@ from .serializers import (
     SuggestionsSerializer,
     TermDetailSerializer,
     TermListSerializer,
+    linked,
 )
 from .stored_reads import StoredReadsMixin
 from .write_serializers import SourceWriteSerializer, TermWriteSerializer
@@ -276,7 +277,8 @@ class IndexView(ReadMixin, generics.GenericAPIView):
             groups = defaultdict(list)
             # In the index's order (Term.Meta.ordering: the folded name).
             for name, slug, folded in terms.values_list("name", "slug", "name_order"):
-                groups[letters.letter_of(folded)].append({"name": name, "slug": slug})
+                entry = linked(request, {"name": name, "slug": slug})
+                groups[letters.letter_of(folded)].append(entry)
             counts = {letter: len(found) for letter, found in groups.items()}
         index = []
         for letter in letters.CHOICES:
@@ -324,14 +326,15 @@ class IndexLetterView(ReadMixin, generics.GenericAPIView):
             )
         terms = self.get_queryset().values("name", "slug")
         page = self.paginate_queryset(terms)
-        count = self.paginator.count
+        count, pages = self.paginator.count, self.paginator.page_count
         return Response(
             {
                 "letter": letter,
                 "count": terms.count() if count is None else count,
+                **({} if pages is None else {"pages": pages}),
                 "next": self.paginator.get_next_link(),
                 "previous": self.paginator.get_previous_link(),
-                "terms": [{"name": row["name"], "slug": row["slug"]} for row in page],
+                "terms": [linked(request, row) for row in page],
             }
         )
 
@@ -374,4 +377,5 @@ class AutocompleteView(ReadMixin, generics.GenericAPIView):
         latest = super().read_version()
         shown = hashlib.blake2b(repr(suggestions).encode(), digest_size=8).hexdigest()
         self.conditional(Version(0, latest.changed_at), shown)
-        return Response({"query": prefix, "results": suggestions})
+        results = [linked(request, suggestion) for suggestion in suggestions]
+        return Response({"query": prefix, "results": results})
