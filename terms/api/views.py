@@ -107,8 +107,13 @@ class VersionedMixin(ReadMixin):
 @extend_schema_view(
     list=extend_schema(
         summary="List terms",
-        parameters=[schema.FIELDS],
-        responses={200: TermListSerializer(many=True), **schema.LIST_ERRORS},
+        description="Each term compact by default: "
+        + ", ".join(f"`{name}`" for name in TermListSerializer.Meta.fields)
+        + ". `fields` may name any field of a term in full (`definition_html`, "
+        "`see_also`, `sources`…), so that a static build reads whole terms a "
+        "page at a time.",
+        parameters=[schema.LIST_FIELDS],
+        responses={200: TermDetailSerializer(many=True), **schema.LIST_ERRORS},
     ),
     retrieve=extend_schema(
         summary="One term in full",
@@ -144,18 +149,34 @@ class TermViewSet(
 
     def get_queryset(self):
         visible = Term.objects.visible_to(self.request.user)
-        if self.action == "retrieve":
+        if self.action == "retrieve" or self.whole_terms_listed():
             return visible.with_related(linkable=visible)
         # The compact list shows none of the long text.
         compact = visible.defer("definition", "example", *VECTORS)
         return compact.select_related("category")
 
     def get_serializer_class(self):
-        if self.action == "retrieve":
+        if self.action == "retrieve" or self.whole_terms_listed():
             return TermDetailSerializer
         if self.action == "list":
             return TermListSerializer
         return super().get_serializer_class()
+
+    def selectable_fields(self) -> list[str]:
+        """The list's `fields` may name any field of a term: a static build
+        gets whole terms a page at a time."""
+        if self.action == "list":
+            return TermDetailSerializer.Meta.fields
+        return super().selectable_fields()
+
+    def whole_terms_listed(self) -> bool:
+        """Whether the list's `fields` name more than its compact items hold."""
+        if self.action != "list" or self.request.method not in ("GET", "HEAD"):
+            return False
+        fields = self.selected_fields()
+        return fields is not None and not set(fields) <= set(
+            TermListSerializer.Meta.fields
+        )
 
     def read_representation(self, term):
         self.written = term
