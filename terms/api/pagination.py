@@ -327,8 +327,8 @@ class CursorPagination(pagination.CursorPagination):
 class PageOrCursorPagination(pagination.BasePagination):
     """Page numbers by default; a cursor walk with `pagination=cursor` (or a
     `cursor`, which only a walk's links hold). Both envelopes have `next`,
-    `previous` and `results`; page numbers also `count`, which a walk skips:
-    counting every matching row on every page is what it avoids."""
+    `previous` and `results`; page numbers also `count` and `pages`, which a
+    walk skips: counting every matching row on every page is what it avoids."""
 
     pagination_query_param = "pagination"
     page_size = 20
@@ -433,7 +433,8 @@ class PageOrCursorPagination(pagination.BasePagination):
             "required": False,
             "in": "query",
             "description": (
-                "`page` (the default): numbered pages with a `count`. `cursor`: "
+                "`page` (the default): numbered pages with a `count` and "
+                "`pages`. `cursor`: "
                 "a walk through the whole list, each page read from its place "
                 "in an index, as fast at the end as at the start; follow each "
                 "page's `next` link (it holds `cursor`) until it is null."

@@ -29,7 +29,7 @@ from terms import search
 from terms.spelling import did_you_mean
 
 from .pagination import PageNumberPagination, PageOrCursorPagination, positive_int
-from .serializers import PERMALINK_HELP, URL_HELP, linked
+from .serializers import PERMALINK_HELP, URL_HELP, TermLinks
 
 SUGGESTION_SCHEMA = {
     "type": "object",
@@ -94,7 +94,7 @@ class SearchPagination(PageNumberPagination):
         self.more = found.more
         self.count, self.count_is_estimate = found.count, found.count_is_estimate
         spelt = did_you_mean(view.get_queryset(), self.text) if not self.count else []
-        self.suggestions = [linked(request, suggestion) for suggestion in spelt]
+        self.suggestions = list(map(TermLinks(request), spelt))
         return found.rows
 
     @property

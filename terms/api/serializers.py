@@ -47,16 +47,24 @@ DEPRECATED_URL_HELP = "Deprecated: the same as `link`."
 CITATION_HELP = "The formatted line, as a page prints it."
 
 
-def term_url(request, slug: str) -> str:
-    """The absolute API address of the term with this slug."""
-    return request.build_absolute_uri(reverse("api:term-detail", kwargs={"slug": slug}))
+class TermLinks:
+    """A term's two addresses from its slug, for one request: `url` in this
+    API and `permalink` on the front-end. The API's route is reversed once,
+    not once a term (a thousand terms of the index would take a second)."""
 
+    PLACEHOLDER = "__slug__"  # a slug the route takes, in no host or prefix
 
-def linked(request, reference: dict) -> dict:
-    """A reference to a term (a dict with its `slug`) with both its
-    addresses: `url` in this API and `permalink` on the front-end."""
-    slug = reference["slug"]
-    return reference | {"url": term_url(request, slug), "permalink": permalink(slug)}
+    def __init__(self, request):
+        path = reverse("api:term-detail", kwargs={"slug": self.PLACEHOLDER})
+        self.template = request.build_absolute_uri(path)
+
+    def url(self, slug: str) -> str:
+        return self.template.replace(self.PLACEHOLDER, slug)
+
+    def __call__(self, reference: dict) -> dict:
+        """A reference to a term (a dict with its `slug`) with both links."""
+        slug = reference["slug"]
+        return reference | {"url": self.url(slug), "permalink": permalink(slug)}
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -67,8 +75,12 @@ class TermURLField(serializers.Field):
         kwargs.setdefault("help_text", URL_HELP)
         super().__init__(read_only=True, **kwargs)
 
+    @cached_property
+    def links(self) -> TermLinks:
+        return TermLinks(self.context["request"])
+
     def to_representation(self, term) -> str:
-        return term_url(self.context["request"], term.slug)
+        return self.links.url(term.slug)
 
 
 @extend_schema_field(OpenApiTypes.URI)

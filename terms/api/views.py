@@ -31,8 +31,8 @@ from .serializers import (
     SourceSerializer,
     SuggestionsSerializer,
     TermDetailSerializer,
+    TermLinks,
     TermListSerializer,
-    linked,
 )
 from .stored_reads import StoredReadsMixin
 from .write_serializers import SourceWriteSerializer, TermWriteSerializer
@@ -295,10 +295,10 @@ class IndexView(ReadMixin, generics.GenericAPIView):
         counts = letters.counts(terms)
         inline = sum(counts.values()) <= settings.GLOSSARY_INDEX_INLINE_MAX
         if inline:
-            groups = defaultdict(list)
+            groups, linked = defaultdict(list), TermLinks(request)
             # In the index's order (Term.Meta.ordering: the folded name).
             for name, slug, folded in terms.values_list("name", "slug", "name_order"):
-                entry = linked(request, {"name": name, "slug": slug})
+                entry = linked({"name": name, "slug": slug})
                 groups[letters.letter_of(folded)].append(entry)
             counts = {letter: len(found) for letter, found in groups.items()}
         index = []
@@ -355,7 +355,7 @@ class IndexLetterView(ReadMixin, generics.GenericAPIView):
                 **({} if pages is None else {"pages": pages}),
                 "next": self.paginator.get_next_link(),
                 "previous": self.paginator.get_previous_link(),
-                "terms": [linked(request, row) for row in page],
+                "terms": list(map(TermLinks(request), page)),
             }
         )
 
@@ -398,5 +398,5 @@ class AutocompleteView(ReadMixin, generics.GenericAPIView):
         latest = super().read_version()
         shown = hashlib.blake2b(repr(suggestions).encode(), digest_size=8).hexdigest()
         self.conditional(Version(0, latest.changed_at), shown)
-        results = [linked(request, suggestion) for suggestion in suggestions]
+        results = list(map(TermLinks(request), suggestions))
         return Response({"query": prefix, "results": results})
