@@ -78,6 +78,7 @@ def test_a_deleted_terms_tombstone_names_the_page_to_drop(api, alpha_sees_beta):
 def test_a_term_is_reached_by_its_permalink_in_json_ld(api, alpha_sees_beta):
     page = api.get("/api/v1/terms/alpha/?format=jsonld").json()
     assert page["url"] == page["mainEntity"]["url"] == TEMPLATE.format(slug="alpha")
+    assert page["relatedLink"] == [BETA_PAGE]
 
 
 def test_a_changed_page_template_shows_at_once(api, alpha_sees_beta, settings):

@@ -120,6 +120,11 @@ TERM_JSONLD = OpenApiResponse(
                 "description": "Absent when the term was never reviewed.",
             },
             "citation": {"type": "array", "items": _THING},
+            "relatedLink": {
+                "type": "array",
+                "items": {"type": "string", "format": "uri"},
+                "description": "The see-also terms' pages (their permalinks).",
+            },
             "mainEntity": {
                 "type": "object",
                 "properties": {
