@@ -41,10 +41,10 @@ class AliasSerializer(serializers.ModelSerializer):
 
 URL_HELP = "The term in this API."
 PERMALINK_HELP = "The term's page on the front-end."
-# What v1 still sends under its first names (same values), deprecated.
 LINK_HELP = "The source itself, elsewhere (http or https)."
-DEPRECATED_URL_HELP = "Deprecated: the same as `link`."
 CITATION_HELP = "The formatted line, as a page prints it."
+# v1 still sends a source's first names, with the same values, deprecated.
+DEPRECATED_URL_HELP = "Deprecated: the same as `link`."
 
 
 class TermLinks:
