@@ -13,10 +13,13 @@ def suggest(api, q, **params):
 
 def test_suggests_names_and_aliases_by_prefix(api, seed):
     results = suggest(api, "rl")
+    slug = "reinforcement-learning-from-human-feedback"
     rlhf = {
         "match": "RLHF",
-        "slug": "reinforcement-learning-from-human-feedback",
+        "slug": slug,
         "name": "Reinforcement learning from human feedback",
+        "url": f"http://testserver/api/v1/terms/{slug}/",
+        "permalink": f"http://localhost:3000/glossary/{slug}/",
     }
     assert rlhf in results
     assert all(r["match"].lower().startswith("rl") for r in results)

@@ -142,7 +142,7 @@ def test_the_envelope_has_links_and_no_count(api, glossary):
 
 def test_page_numbers_stay_the_default(api, glossary):
     page = api.get("/api/v1/terms/?page_size=2").json()
-    assert list(page) == ["count", "next", "previous", "results"]
+    assert list(page) == ["count", "pages", "next", "previous", "results"]
     assert page["next"].endswith("?page=2&page_size=2")
     explicit = api.get("/api/v1/terms/?pagination=page&page_size=2").json()
     assert explicit["results"] == page["results"]

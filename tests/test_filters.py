@@ -110,7 +110,7 @@ def test_source_and_alias_filters(api, glossary):
         ("page=abc", "page"),
         ("fields=slug,nope", "fields"),
         ("fields=", "fields"),
-        ("fields=definition", "fields"),
+        ("fields=definitions", "fields"),
         ("format=xml", "format"),
         ("category=a%00b", "category"),
         ("search=" + "x" * 201, "search"),
@@ -184,6 +184,7 @@ def test_list_is_compact_and_detail_is_full(api, glossary):
         "last_reviewed",
         "updated_at",
         "url",
+        "permalink",
         "version",
     }
     detail = api.get(listed["url"]).json()

@@ -4,13 +4,14 @@ GET /api/v1/index/{letter}/, one letter's terms, paged."""
 
 import pytest
 from django.core.cache import caches
+from django.utils.text import slugify
 
 from terms.models import Term
 
 
 def test_index_groups_every_published_term_by_letter(api, make_term):
     for name in ["Reward model", "RLHF", "Évaluation", "2-shot", "guardrails"]:
-        make_term(name)
+        make_term(name, slug=slugify(name))
     make_term("Rogue draft", status=Term.Status.DRAFT)
     body = api.get("/api/v1/index/").json()
     assert body["count"] == 5
@@ -29,13 +30,20 @@ def test_index_groups_every_published_term_by_letter(api, make_term):
     assert body["letters"][2]["terms"][0] == {
         "name": "Reward model",
         "slug": "reward-model",
+        "url": "http://testserver/api/v1/terms/reward-model/",
+        "permalink": "http://localhost:3000/glossary/reward-model/",
     }
 
 
 def test_index_of_the_seed_lists_the_seed_term(api, seed):
     body = api.get("/api/v1/index/").json()
     a_terms = next(group for group in body["letters"] if group["letter"] == "A")
-    assert {"name": "AI alignment", "slug": "ai-alignment"} in a_terms["terms"]
+    assert {
+        "name": "AI alignment",
+        "slug": "ai-alignment",
+        "url": "http://testserver/api/v1/terms/ai-alignment/",
+        "permalink": "http://localhost:3000/glossary/ai-alignment/",
+    } in a_terms["terms"]
     assert body["count"] == Term.objects.published().count()
 
 
@@ -47,7 +55,7 @@ def test_index_takes_no_parameters(api, db):
 
 def test_each_letter_links_to_its_own_page(api, make_term):
     for name in ["Reward model", "RLHF", "Évaluation", "2-shot"]:
-        make_term(name)
+        make_term(name, slug=slugify(name))
     body = api.get("/api/v1/index/").json()
     assert body["inline"] is True
     for group in body["letters"]:
@@ -63,7 +71,7 @@ def test_above_the_inline_maximum_the_index_has_letters_and_counts_only(
 ):
     settings.GLOSSARY_INDEX_INLINE_MAX = 3
     for name in ["Reward model", "RLHF", "Évaluation", "2-shot"]:
-        make_term(name)
+        make_term(name, slug=slugify(name))
     body = api.get("/api/v1/index/").json()
     assert body == {
         "count": 4,
@@ -84,18 +92,22 @@ def test_a_letter_page_lists_its_terms_in_the_index_order(api, make_term):
         make_term(name)
     make_term("Ｒobust", slug="robust")
     make_term("Rogue draft", status=Term.Status.DRAFT)
-    assert api.get("/api/v1/index/R/").json() == {
+    body = api.get("/api/v1/index/R/").json()
+    assert body == {
         "letter": "R",
         "count": 4,
+        "pages": 1,
         "next": None,
         "previous": None,
-        "terms": [
-            {"name": "reinforcement", "slug": "reinforcement"},
-            {"name": "Reward model", "slug": "reward-model"},
-            {"name": "RLHF", "slug": "rlhf"},
-            {"name": "Ｒobust", "slug": "robust"},
-        ],
+        "terms": body["terms"],
     }
+    assert [(t["name"], t["slug"]) for t in body["terms"]] == [
+        ("reinforcement", "reinforcement"),
+        ("Reward model", "reward-model"),
+        ("RLHF", "rlhf"),
+        ("Ｒobust", "robust"),
+    ]
+    assert body["terms"][-1]["url"] == "http://testserver/api/v1/terms/robust/"
 
 
 def test_the_letter_filter_of_the_list_agrees_with_the_letter_pages(api, make_term):
@@ -134,6 +146,7 @@ def test_a_letter_without_terms_is_an_empty_page(api, db):
     assert body == {
         "letter": "Q",
         "count": 0,
+        "pages": 1,
         "next": None,
         "previous": None,
         "terms": [],

@@ -139,6 +139,8 @@ def test_a_term_as_json_ld_matches_its_documented_schema(api, seed, schema):
         "/api/v1/terms/?page_size=2",
         "/api/v1/terms/?pagination=cursor&page_size=2",
         "/api/v1/terms/?pagination=cursor&page_size=2&fields=slug",
+        "/api/v1/terms/?page_size=2&fields=slug,permalink,definition_html,see_also,"
+        "sources,further_reading,review_state",
     ],
 )
 def test_both_kinds_of_list_page_match_the_documented_schema(api, seed, schema, url):
@@ -190,7 +192,7 @@ def test_schema_documents_a_searchs_count_and_suggestions(schema):
     assert properties["count_is_estimate"]["type"] == "boolean"
     assert properties["suggestions"]["type"] == "array"
     suggestion = properties["suggestions"]["items"]
-    assert set(suggestion["required"]) == {"match", "slug", "name"}
+    assert set(suggestion["required"]) == {"match", "slug", "name", "url", "permalink"}
     # Only a search's pages have them.
     assert "count_is_estimate" not in page.get("required", [])
 
@@ -203,3 +205,11 @@ def test_a_search_page_matches_its_documented_schema(api, seed, schema, search):
     documented_body(schema, "/api/v1/terms/", "200").validate(body)
     if search == "alignmant":
         assert body["suggestions"], body
+
+
+def test_a_sources_page_matches_its_documented_schema(api, seed, schema):
+    documented = documented_body(schema, "/api/v1/sources/", "200")
+    page = api.get("/api/v1/sources/?page_size=2").json()
+    assert page["pages"] > 1
+    documented.validate(page)
+    documented.validate(api.get(page["next"]).json())

@@ -4,7 +4,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from terms.api.serializers import TermDetailSerializer
 from terms.models import Alias, Category, Citation, Source
+
+# Every field of a term, as a static build lists them.
+WHOLE_TERMS = "/api/v1/terms/?fields=" + ",".join(TermDetailSerializer.Meta.fields)
 
 
 def queries(api, url) -> int:
@@ -47,6 +51,8 @@ URLS = [
     "/api/v1/terms/?search=hubb",
     "/api/v1/terms/?page_size=100&letter=T&ordering=-last_reviewed",
     "/api/v1/terms/?page_size=100&pagination=cursor",
+    WHOLE_TERMS + "&page_size=100",
+    WHOLE_TERMS + "&page_size=100&pagination=cursor",
     "/api/v1/terms/?page_size=100&pagination=cursor&ordering=-last_reviewed",
     "/api/v1/terms/hub/",
     "/api/v1/terms/hub/?format=jsonld",
@@ -147,3 +153,18 @@ def test_a_search_past_the_cap_counts_no_further(api, grow, settings):
     assert queries(api, url) == few
     page = api.get(url).json()
     assert (page["count"], page["count_is_estimate"]) == (5, True)
+
+
+@pytest.mark.parametrize("reader", ["anonymous", "editor"])
+def test_a_page_of_whole_terms_costs_the_same_at_any_page_size(
+    api, grow, editor, reader
+):
+    """Stored documents for the public, a rendering with a fixed number of
+    prefetches for editors: either way, 2 terms or 31 a page cost alike."""
+    if reader == "editor":
+        api.force_authenticate(editor)
+    add = grow
+    add(30)
+    api.get(WHOLE_TERMS + "&page_size=100")  # builds the stored documents
+    small = queries(api, WHOLE_TERMS + "&page_size=2")
+    assert queries(api, WHOLE_TERMS + "&page_size=31") == small

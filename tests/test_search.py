@@ -147,12 +147,13 @@ def test_a_search_page_has_the_count_and_suggestions_members(api, zeppelins):
     assert list(page) == [
         "count",
         "count_is_estimate",
+        "pages",
         "next",
         "previous",
         "results",
         "suggestions",
     ]
-    assert (page["count"], page["count_is_estimate"]) == (7, False)
+    assert (page["count"], page["count_is_estimate"], page["pages"]) == (7, False, 3)
     assert page["suggestions"] == []  # it found some
     assert link(page["next"]) == {"search": "zeppelin", "page_size": "3", "page": "2"}
     last = api.get(page["next"].replace("page=2", "page=3")).json()
@@ -173,9 +174,9 @@ def link(url: str) -> dict[str, str]:
 
 def test_a_list_without_search_keeps_its_envelope(api, zeppelins):
     page = api.get("/api/v1/terms/?page_size=3").json()
-    assert list(page) == ["count", "next", "previous", "results"]
+    assert list(page) == ["count", "pages", "next", "previous", "results"]
     blank = api.get("/api/v1/terms/", {"search": " ", "page_size": 3}).json()
-    assert list(blank) == ["count", "next", "previous", "results"]
+    assert list(blank) == ["count", "pages", "next", "previous", "results"]
 
 
 @pytest.mark.parametrize("cap", [1, 3, 6])
@@ -228,11 +229,19 @@ def test_a_misspelt_search_suggests_names_spelt_like_it(api, make_term):
             "match": "Zeppelin policy learning",
             "slug": "zeppelin-policy-learning",
             "name": "Zeppelin policy learning",
+            "url": "http://testserver/api/v1/terms/zeppelin-policy-learning/",
+            "permalink": "http://localhost:3000/glossary/zeppelin-policy-learning/",
         }
     ]
     page = api.get("/api/v1/terms/?search=DIRIJIBLE").json()
     assert page["suggestions"] == [
-        {"match": "Dirigible", "slug": "steering", "name": "Steering"}
+        {
+            "match": "Dirigible",
+            "slug": "steering",
+            "name": "Steering",
+            "url": "http://testserver/api/v1/terms/steering/",
+            "permalink": "http://localhost:3000/glossary/steering/",
+        }
     ]
 
 

@@ -78,9 +78,10 @@ def test_numbered_sources_in_the_seed_order(term):
         "publisher": "Anthropic",
         "year": 2022,
         "identifier": "arXiv:2212.08073",
-        "url": "https://arxiv.org/abs/2212.08073",
+        "link": "https://arxiv.org/abs/2212.08073",
         "accessed": "2026-05-24",
         "citation": lines[0],
+        "url": "https://arxiv.org/abs/2212.08073",  # deprecated: `link`
     }
     assert second["identifier"] == "arXiv:2203.02155"
     assert second["accessed"] == "2026-05-24"
@@ -91,12 +92,13 @@ def test_further_reading(term):
     (entry,) = term["further_reading"]
     # The page prints the link's label, "(external resource)", after the line.
     assert f"{entry['citation']} (external resource)" == line
-    assert entry["url"] == "https://arxiv.org/abs/2212.08073"
+    assert entry["link"] == "https://arxiv.org/abs/2212.08073"
 
 
 def test_see_also_targets_are_published_terms(api, term):
     for link in term["see_also"]:
         assert api.get(link["url"]).json()["name"] == link["name"]
+        assert link["permalink"] == f"http://localhost:3000/glossary/{link['slug']}/"
 
 
 def test_permalink_follows_the_configured_template(api, seed, settings):

@@ -43,6 +43,7 @@ def test_detail_embeds_sources_further_reading_and_see_also(api, make_term, link
         "name": "First",
         "summary": "Summary of First.",
         "url": "http://testserver/api/v1/terms/first/",
+        "permalink": "http://localhost:3000/glossary/first/",
     }
     assert [s["number"] for s in body["sources"]] == [1]
     assert body["further_reading"][0]["title"] == reading.title

@@ -8,7 +8,8 @@ versions.py): the number of the latest change to what it shows, for that
 kind of viewer. The ETag is `"<version>.<variant>"`, the variant telling
 apart what the same version looks like in another format, with other
 query parameters or to an editor (whose reads also change with any draft
-and, as they show review states live, with the date). So an edit changes
+and, as they show review states live, with the date), and the shape of
+the representations (terms/api/shape.py). So an edit changes
 the ETags of the resources that show it and no others, and a draft edit
 changes no public one.
 
@@ -45,6 +46,7 @@ from terms.changes.versions import Version
 from terms.models.term import sees_drafts
 
 from .negotiation import negotiated
+from .shape import shape
 
 SAFE_METHODS = ("GET", "HEAD")
 CHECKED_WRITES = ("PUT", "PATCH", "DELETE")
@@ -88,6 +90,7 @@ def etag(request, version: Version, variant: str = "") -> str:
         # Scheme and host too: responses hold absolute URLs.
         request.build_absolute_uri(),
         variant,
+        shape(),
     ]
     if sees_drafts(request.user):
         # Editors' reads show drafts anywhere, and review states as of today.
@@ -168,6 +171,7 @@ def replay_key(request) -> str | None:
     parts = [
         str(version_memo.get().number),
         timezone.localdate().isoformat(),
+        shape(),
         negotiated(request),
         request.scheme,
         host,

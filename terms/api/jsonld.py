@@ -53,6 +53,8 @@ def term_page(term: Term) -> dict:
             for citation in term.citations.all()
             if citation.role == Citation.Role.SOURCE
         ],
+        # The see-also terms' pages, as the page links them.
+        "relatedLink": [link.target.permalink for link in term.see_also_links.all()],
         "mainEntity": {
             "@type": "DefinedTerm",
             "name": term.name,

@@ -20,11 +20,32 @@ from django.db import connections
 from django.db.models import F, IntegerField
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 from . import keyset
 
 CURSOR_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
+# Links in the schema's examples: this API's own, as `make run` serves it.
+EXAMPLE_API = "http://127.0.0.1:8000/api/v1/"
+EXAMPLE_LIST = EXAMPLE_API + "terms/"
+COUNT_SCHEMA = {
+    "type": "integer",
+    "description": "How many results the list has, on numbered pages; a "
+    "cursor walk's pages leave it out.",
+    "example": 123,
+}
+PAGES_SCHEMA = {
+    "type": "integer",
+    "nullable": True,
+    "minimum": 1,
+    "description": "How many numbered pages the list has at this `page_size`: "
+    "the last page number (1 for an empty list, its one page empty). Null "
+    "when `count_is_estimate` is true: the count stopped at its cap, so the "
+    "last page is not known; follow `next` until it is null. A cursor walk's "
+    "pages leave it out.",
+    "example": 7,
+}
 
 
 def positive_int(params, name: str, default: int, maximum: int | None = None) -> int:
@@ -40,6 +61,40 @@ def positive_int(params, name: str, default: int, maximum: int | None = None) ->
     if value < 1 or (maximum and value > maximum):
         raise ValidationError({name: [f"Must be a whole number from 1{limit}."]})
     return value
+
+
+def envelope_schema(results: dict, example_list: str, counted: bool) -> dict:
+    """A page's envelope: `count` and `pages` on numbered pages only (always
+    there when `counted`), `next`, `previous` and the `results`."""
+
+    def link(which: str, end: str, example: str) -> dict:
+        walk = " In a cursor walk it holds the `cursor` that reads that page."
+        return {
+            "type": "string",
+            "nullable": True,
+            "format": "uri",
+            "description": f"The {which} page; null at the {end}."
+            + ("" if counted else walk),
+            "example": example,
+        }
+
+    previous = "?page=2" if counted else "?cursor=eyJvIjoiNWUxZ…"
+    return {
+        "type": "object",
+        "required": [
+            *(["count", "pages"] if counted else []),
+            "next",
+            "previous",
+            "results",
+        ],
+        "properties": {
+            "count": COUNT_SCHEMA,
+            "pages": PAGES_SCHEMA,
+            "next": link("next", "end", f"{example_list}?page=4"),
+            "previous": link("previous", "start", example_list + previous),
+            "results": results,
+        },
+    }
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -70,6 +125,26 @@ class PageNumberPagination(pagination.PageNumberPagination):
             return super().paginate_queryset(queryset, request, view)
         except NotFound as error:
             raise NotFound({self.page_query_param: [str(error.detail)]}) from error
+
+    @property
+    def pages(self) -> int | None:
+        """How many numbered pages the list has: at least 1 (an empty list
+        is one empty page); None when its count is only a lower bound."""
+        return self.page.paginator.num_pages
+
+    def get_paginated_response_schema(self, schema):
+        return envelope_schema(schema, EXAMPLE_API + "sources/", counted=True)
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                "count": self.page.paginator.count,
+                "pages": self.pages,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
 
     @property
     def query_parameters(self) -> set[str]:
@@ -252,8 +327,8 @@ class CursorPagination(pagination.CursorPagination):
 class PageOrCursorPagination(pagination.BasePagination):
     """Page numbers by default; a cursor walk with `pagination=cursor` (or a
     `cursor`, which only a walk's links hold). Both envelopes have `next`,
-    `previous` and `results`; page numbers also `count`, which a walk skips:
-    counting every matching row on every page is what it avoids."""
+    `previous` and `results`; page numbers also `count` and `pages`, which a
+    walk skips: counting every matching row on every page is what it avoids."""
 
     pagination_query_param = "pagination"
     page_size = 20
@@ -333,6 +408,11 @@ class PageOrCursorPagination(pagination.BasePagination):
         return None
 
     @property
+    def page_count(self) -> int | None:
+        """How many numbered pages there are; None in a walk."""
+        return self.pages.pages if self.current is self.pages else None
+
+    @property
     def query_parameters(self) -> set[str]:
         return {
             self.pagination_query_param,
@@ -353,7 +433,8 @@ class PageOrCursorPagination(pagination.BasePagination):
             "required": False,
             "in": "query",
             "description": (
-                "`page` (the default): numbered pages with a `count`. `cursor`: "
+                "`page` (the default): numbered pages with a `count` and "
+                "`pages`. `cursor`: "
                 "a walk through the whole list, each page read from its place "
                 "in an index, as fast at the end as at the start; follow each "
                 "page's `next` link (it holds `cursor`) until it is null."
@@ -363,37 +444,7 @@ class PageOrCursorPagination(pagination.BasePagination):
         return [*pages, choice, cursor]
 
     def get_paginated_response_schema(self, schema):
-        def link(which: str, end: str, example: str) -> dict:
-            return {
-                "type": "string",
-                "nullable": True,
-                "format": "uri",
-                "description": f"The {which} page; null at the {end}. In a cursor "
-                "walk it holds the `cursor` that reads that page.",
-                "example": example,
-            }
-
-        return {
-            "type": "object",
-            "required": ["next", "previous", "results"],
-            "properties": {
-                "count": {
-                    "type": "integer",
-                    "description": "How many results the list has, on numbered "
-                    "pages; a cursor walk's pages leave it out.",
-                    "example": 123,
-                },
-                "next": link(
-                    "next", "end", "http://api.example.org/api/v1/terms/?page=4"
-                ),
-                "previous": link(
-                    "previous",
-                    "start",
-                    "http://api.example.org/api/v1/terms/?cursor=eyJvIjoiNWUxZ...",
-                ),
-                "results": schema,
-            },
-        }
+        return envelope_schema(schema, EXAMPLE_LIST, counted=False)
 
 
 class LetterPagination(PageOrCursorPagination):

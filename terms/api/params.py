@@ -87,12 +87,15 @@ class FieldSelectionMixin:
             kwargs.setdefault("fields", self.selected_fields())
         return super().get_serializer(*args, **kwargs)
 
+    def selectable_fields(self) -> list[str]:
+        return self.get_serializer_class().Meta.fields
+
     def selected_fields(self) -> list[str] | None:
         raw = self.request.query_params.get("fields")
         if raw is None:
             return None
         names = [name.strip() for name in raw.split(",") if name.strip()]
-        available = self.get_serializer_class().Meta.fields
+        available = self.selectable_fields()
         unknown = [name for name in names if name not in available]
         if unknown or not names:
             raise ValidationError(

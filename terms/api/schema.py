@@ -18,6 +18,14 @@ FIELDS = OpenApiParameter(
     "an unknown field is a 400.",
 )
 
+LIST_FIELDS = OpenApiParameter(
+    "fields",
+    OpenApiTypes.STR,
+    description="Comma-separated fields to return: any field of a term, e.g. "
+    "`slug,permalink` for links, `slug,name,definition_html,see_also,sources` "
+    "for whole pages; an unknown field is a 400.",
+)
+
 VALIDATION_ERROR = OpenApiResponse(
     response={
         "type": "object",
@@ -112,6 +120,11 @@ TERM_JSONLD = OpenApiResponse(
                 "description": "Absent when the term was never reviewed.",
             },
             "citation": {"type": "array", "items": _THING},
+            "relatedLink": {
+                "type": "array",
+                "items": {"type": "string", "format": "uri"},
+                "description": "The see-also terms' pages (their permalinks).",
+            },
             "mainEntity": {
                 "type": "object",
                 "properties": {

@@ -29,10 +29,11 @@ from terms import search
 from terms.spelling import did_you_mean
 
 from .pagination import PageNumberPagination, PageOrCursorPagination, positive_int
+from .serializers import PERMALINK_HELP, URL_HELP, TermLinks
 
 SUGGESTION_SCHEMA = {
     "type": "object",
-    "required": ["match", "slug", "name"],
+    "required": ["match", "slug", "name", "url", "permalink"],
     "properties": {
         "match": {
             "type": "string",
@@ -40,6 +41,12 @@ SUGGESTION_SCHEMA = {
         },
         "slug": {"type": "string"},
         "name": {"type": "string", "description": "The term's name."},
+        "url": {"type": "string", "format": "uri", "description": URL_HELP},
+        "permalink": {
+            "type": "string",
+            "format": "uri",
+            "description": PERMALINK_HELP,
+        },
     },
 }
 
@@ -86,9 +93,8 @@ class SearchPagination(PageNumberPagination):
             raise NotFound({self.page_query_param: [str(self.invalid_page_message)]})
         self.more = found.more
         self.count, self.count_is_estimate = found.count, found.count_is_estimate
-        self.suggestions = (
-            did_you_mean(view.get_queryset(), self.text) if self.count == 0 else []
-        )
+        spelt = did_you_mean(view.get_queryset(), self.text) if not self.count else []
+        self.suggestions = list(map(TermLinks(request), spelt))
         return found.rows
 
     @property
@@ -106,12 +112,21 @@ class SearchPagination(PageNumberPagination):
             {
                 "count": self.count,
                 "count_is_estimate": self.count_is_estimate,
+                "pages": self.pages,
                 "next": self.get_next_link(),
                 "previous": self.get_previous_link(),
                 "results": data,
                 "suggestions": self.suggestions,
             }
         )
+
+    @property
+    def pages(self) -> int | None:
+        if self.text is None:
+            return super().pages
+        if self.count_is_estimate:
+            return None
+        return max(1, -(-self.count // self.get_page_size(self.request)))
 
     def get_next_link(self):
         if self.text is None:

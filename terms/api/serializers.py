@@ -1,10 +1,12 @@
 from functools import cached_property
 
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from terms.models import Alias, Category, Citation, SeeAlso, Source, Term
+from terms.models.term import permalink
 from terms.rendering import render_markdown
 from terms.review import ReviewState
 
@@ -37,15 +39,60 @@ class AliasSerializer(serializers.ModelSerializer):
         fields = ["name", "kind"]
 
 
+URL_HELP = "The term in this API."
+PERMALINK_HELP = "The term's page on the front-end."
+LINK_HELP = "The source itself, elsewhere (http or https)."
+CITATION_HELP = "The formatted line, as a page prints it."
+# v1 still sends a source's first names, with the same values, deprecated.
+DEPRECATED_URL_HELP = "Deprecated: the same as `link`."
+
+
+class TermLinks:
+    """A term's two addresses from its slug, for one request: `url` in this
+    API and `permalink` on the front-end. The API's route is reversed once,
+    not once a term (a thousand terms of the index would take a second)."""
+
+    PLACEHOLDER = "__slug__"  # a slug the route takes, in no host or prefix
+
+    def __init__(self, request):
+        path = reverse("api:term-detail", kwargs={"slug": self.PLACEHOLDER})
+        self.template = request.build_absolute_uri(path)
+
+    def url(self, slug: str) -> str:
+        return self.template.replace(self.PLACEHOLDER, slug)
+
+    def __call__(self, reference: dict) -> dict:
+        """A reference to a term (a dict with its `slug`) with both links."""
+        slug = reference["slug"]
+        return reference | {"url": self.url(slug), "permalink": permalink(slug)}
+
+
 @extend_schema_field(OpenApiTypes.URI)
 class TermURLField(serializers.Field):
     """The absolute API address of the term its source names."""
 
     def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", URL_HELP)
+        super().__init__(read_only=True, **kwargs)
+
+    @cached_property
+    def links(self) -> TermLinks:
+        return TermLinks(self.context["request"])
+
+    def to_representation(self, term) -> str:
+        return self.links.url(term.slug)
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class PermalinkField(serializers.Field):
+    """The front-end page of the term its source names."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", PERMALINK_HELP)
         super().__init__(read_only=True, **kwargs)
 
     def to_representation(self, term) -> str:
-        return self.context["request"].build_absolute_uri(term.get_absolute_url())
+        return permalink(term.slug)
 
 
 class SeeAlsoSerializer(serializers.ModelSerializer):
@@ -53,12 +100,14 @@ class SeeAlsoSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="target.name")
     summary = serializers.CharField(source="target.summary")
     url = TermURLField(source="target")
+    permalink = PermalinkField(source="target")
 
     class Meta:
         model = SeeAlso
-        fields = ["slug", "name", "summary", "url"]
+        fields = ["slug", "name", "summary", "url", "permalink"]
 
 
+@extend_schema_serializer(deprecate_fields=["url"])
 class CitationSerializer(serializers.ModelSerializer):
     """A numbered citation: the source's fields plus the formatted line."""
 
@@ -69,8 +118,9 @@ class CitationSerializer(serializers.ModelSerializer):
     publisher = serializers.CharField(source="source.publisher")
     year = serializers.IntegerField(source="source.year")
     identifier = serializers.CharField(source="source.identifier")
-    url = serializers.URLField(source="source.url")
-    citation = serializers.CharField(help_text="The line as a page prints it.")
+    link = serializers.URLField(source="source.url", help_text=LINK_HELP)
+    citation = serializers.CharField(help_text=CITATION_HELP)
+    url = serializers.URLField(source="source.url", help_text=DEPRECATED_URL_HELP)
 
     class Meta:
         model = Citation
@@ -82,9 +132,10 @@ class CitationSerializer(serializers.ModelSerializer):
             "publisher",
             "year",
             "identifier",
-            "url",
+            "link",
             "accessed",
             "citation",
+            "url",
         ]
 
 
@@ -108,8 +159,9 @@ class TermListSerializer(SelectableFieldsSerializer):
     version = serializers.IntegerField(help_text=VERSION_HELP)
 
     url = serializers.HyperlinkedIdentityField(
-        view_name="api:term-detail", lookup_field="slug"
+        view_name="api:term-detail", lookup_field="slug", help_text=URL_HELP
     )
+    permalink = PermalinkField(source="*")
     category = CategorySummarySerializer(allow_null=True)
 
     class Meta:
@@ -123,12 +175,12 @@ class TermListSerializer(SelectableFieldsSerializer):
             "last_reviewed",
             "updated_at",
             "url",
+            "permalink",
             "version",
         ]
 
 
 class TermDetailSerializer(TermListSerializer):
-    permalink = serializers.CharField(help_text="The term's page on the front-end.")
     definition_html = serializers.SerializerMethodField()
     example_html = serializers.SerializerMethodField()
     aliases = AliasSerializer(many=True)
@@ -197,15 +249,25 @@ class CitingTermSerializer(serializers.ModelSerializer):
     slug = serializers.CharField(source="term.slug")
     name = serializers.CharField(source="term.name")
     url = TermURLField(source="term")
+    permalink = PermalinkField(source="term")
 
     class Meta:
         model = Citation
-        fields = ["slug", "name", "url", "role"]
+        fields = ["slug", "name", "url", "permalink", "role"]
 
 
+@extend_schema_serializer(deprecate_fields=["url", "reference"])
 class SourceSerializer(SelectableFieldsSerializer):
-    api_url = serializers.HyperlinkedIdentityField(view_name="api:source-detail")
-    reference = serializers.CharField(help_text="The formatted reference line.")
+    """A source: `api_url` is its address in this API (in v1, `url` is the
+    deprecated name of `link`, its own address elsewhere)."""
+
+    api_url = serializers.HyperlinkedIdentityField(
+        view_name="api:source-detail", help_text="The source in this API."
+    )
+    link = serializers.URLField(source="url", help_text=LINK_HELP)
+    citation = serializers.CharField(source="reference", help_text=CITATION_HELP)
+    url = serializers.URLField(help_text=DEPRECATED_URL_HELP)
+    reference = serializers.CharField(help_text="Deprecated: the same as `citation`.")
     cited_by = CitingTermSerializer(source="citations", many=True)
     version = serializers.IntegerField(help_text=VERSION_HELP)
 
@@ -220,12 +282,14 @@ class SourceSerializer(SelectableFieldsSerializer):
             "publisher",
             "year",
             "identifier",
-            "url",
+            "link",
             "kind",
-            "reference",
+            "citation",
             "cited_by",
             "updated_at",
             "version",
+            "url",
+            "reference",
         ]
 
 
@@ -240,6 +304,8 @@ class CategorySerializer(SelectableFieldsSerializer):
 class IndexTermSerializer(serializers.Serializer):
     name = serializers.CharField()
     slug = serializers.CharField()
+    url = serializers.URLField(help_text=URL_HELP)
+    permalink = serializers.URLField(help_text=PERMALINK_HELP)
 
 
 LETTER_HELP = "A to Z, or 0-9 for a name that starts with anything else."
@@ -269,6 +335,12 @@ class IndexSerializer(serializers.Serializer):
 class IndexLetterPageSerializer(serializers.Serializer):
     letter = serializers.CharField(help_text=LETTER_HELP)
     count = serializers.IntegerField(help_text="Terms filed under the letter.")
+    pages = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="How many numbered pages the letter has at this `page_size` "
+        "(1 for a letter without terms); a cursor walk's pages leave it out.",
+    )
     next = serializers.URLField(
         allow_null=True, help_text="The letter's next page; null on its last."
     )
@@ -282,6 +354,8 @@ class SuggestionSerializer(serializers.Serializer):
     match = serializers.CharField(help_text="The name or alias that matched.")
     slug = serializers.CharField()
     name = serializers.CharField(help_text="The term's name.")
+    url = serializers.URLField(help_text=URL_HELP)
+    permalink = serializers.URLField(help_text=PERMALINK_HELP)
 
 
 class SuggestionsSerializer(serializers.Serializer):

@@ -41,7 +41,9 @@ class StoredReadsMixin:
             return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset())
         ids = [row["pk"] for row in self.paginate_queryset(queryset.values("pk"))]
-        stored = documents.by_ids(ids, "compact")
+        stored = documents.by_ids(
+            ids, "json" if self.whole_terms_listed() else "compact"
+        )
         ids = [pk for pk in ids if pk in stored]  # unpublished meanwhile
         shown = [(pk, stored[pk].version.number) for pk in ids]
         self.conditional(*self.page_version(shown))

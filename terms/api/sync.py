@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from terms.changes import documents, feed, keys, versions
 from terms.changes.models import Change
 from terms.models import Category, Source, Term
+from terms.models.term import permalink
 
 from . import schema
 from .freshness import ConditionalGetMixin
@@ -67,6 +68,11 @@ class SyncEntrySerializer(serializers.Serializer):
     )
     renamed_to = serializers.CharField(
         required=False, help_text="On a rename's tombstone: the new key."
+    )
+    permalink = serializers.URLField(
+        required=False,
+        help_text="On a term's entries: the term's page on the front-end (on a "
+        "tombstone, the page to take down).",
     )
     document = serializers.JSONField(
         required=False,
@@ -142,6 +148,8 @@ def public_entry(entry: dict, stored: dict, context: dict) -> dict:
     public = {"kind": kind, "key": entry["key"], "deleted": entry["deleted"]}
     if "renamed_to" in entry:
         public["renamed_to"] = entry["renamed_to"]
+    if kind == Change.Kind.TERM:
+        public["permalink"] = permalink(entry["key"])
     if resource is None:
         return public
     if kind == Change.Kind.TERM:

@@ -31,6 +31,7 @@ from .serializers import (
     SourceSerializer,
     SuggestionsSerializer,
     TermDetailSerializer,
+    TermLinks,
     TermListSerializer,
 )
 from .stored_reads import StoredReadsMixin
@@ -106,8 +107,13 @@ class VersionedMixin(ReadMixin):
 @extend_schema_view(
     list=extend_schema(
         summary="List terms",
-        parameters=[schema.FIELDS],
-        responses={200: TermListSerializer(many=True), **schema.LIST_ERRORS},
+        description="Each term compact by default: "
+        + ", ".join(f"`{name}`" for name in TermListSerializer.Meta.fields)
+        + ". `fields` may name any field of a term in full (`definition_html`, "
+        "`see_also`, `sources`…), so that a static build reads whole terms a "
+        "page at a time.",
+        parameters=[schema.LIST_FIELDS],
+        responses={200: TermDetailSerializer(many=True), **schema.LIST_ERRORS},
     ),
     retrieve=extend_schema(
         summary="One term in full",
@@ -143,18 +149,34 @@ class TermViewSet(
 
     def get_queryset(self):
         visible = Term.objects.visible_to(self.request.user)
-        if self.action == "retrieve":
+        if self.action == "retrieve" or self.whole_terms_listed():
             return visible.with_related(linkable=visible)
         # The compact list shows none of the long text.
         compact = visible.defer("definition", "example", *VECTORS)
         return compact.select_related("category")
 
     def get_serializer_class(self):
-        if self.action == "retrieve":
+        if self.action == "retrieve" or self.whole_terms_listed():
             return TermDetailSerializer
         if self.action == "list":
             return TermListSerializer
         return super().get_serializer_class()
+
+    def selectable_fields(self) -> list[str]:
+        """The list's `fields` may name any field of a term: a static build
+        gets whole terms a page at a time."""
+        if self.action == "list":
+            return TermDetailSerializer.Meta.fields
+        return super().selectable_fields()
+
+    def whole_terms_listed(self) -> bool:
+        """Whether the list's `fields` name more than its compact items hold."""
+        if self.action != "list" or self.request.method not in ("GET", "HEAD"):
+            return False
+        fields = self.selected_fields()
+        return fields is not None and not set(fields) <= set(
+            TermListSerializer.Meta.fields
+        )
 
     def read_representation(self, term):
         self.written = term
@@ -273,10 +295,11 @@ class IndexView(ReadMixin, generics.GenericAPIView):
         counts = letters.counts(terms)
         inline = sum(counts.values()) <= settings.GLOSSARY_INDEX_INLINE_MAX
         if inline:
-            groups = defaultdict(list)
+            groups, linked = defaultdict(list), TermLinks(request)
             # In the index's order (Term.Meta.ordering: the folded name).
             for name, slug, folded in terms.values_list("name", "slug", "name_order"):
-                groups[letters.letter_of(folded)].append({"name": name, "slug": slug})
+                entry = linked({"name": name, "slug": slug})
+                groups[letters.letter_of(folded)].append(entry)
             counts = {letter: len(found) for letter, found in groups.items()}
         index = []
         for letter in letters.CHOICES:
@@ -324,14 +347,15 @@ class IndexLetterView(ReadMixin, generics.GenericAPIView):
             )
         terms = self.get_queryset().values("name", "slug")
         page = self.paginate_queryset(terms)
-        count = self.paginator.count
+        count, pages = self.paginator.count, self.paginator.page_count
         return Response(
             {
                 "letter": letter,
                 "count": terms.count() if count is None else count,
+                **({} if pages is None else {"pages": pages}),
                 "next": self.paginator.get_next_link(),
                 "previous": self.paginator.get_previous_link(),
-                "terms": [{"name": row["name"], "slug": row["slug"]} for row in page],
+                "terms": list(map(TermLinks(request), page)),
             }
         )
 
@@ -374,4 +398,5 @@ class AutocompleteView(ReadMixin, generics.GenericAPIView):
         latest = super().read_version()
         shown = hashlib.blake2b(repr(suggestions).encode(), digest_size=8).hexdigest()
         self.conditional(Version(0, latest.changed_at), shown)
-        return Response({"query": prefix, "results": suggestions})
+        results = list(map(TermLinks(request), suggestions))
+        return Response({"query": prefix, "results": results})

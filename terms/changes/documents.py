@@ -1,13 +1,15 @@
 """Stored documents: each published term's public JSON, JSON-LD and compact
 list item, rendered once after it changes and then served as stored bytes.
 
-A document records the term's public version it was built at. It is served
-only while no later change to the term is logged and its review state has
-not turned with the date, which one indexed query checks as it reads the
-bytes. Otherwise it is built again, by the first read that needs it or by
-`manage.py build_documents` (after bulk loads; daily, so that review states
-turn on time). When a review state turns, the rebuild logs the term as
-changed, so its version, ETag and the sync feed say so.
+A document records the term's public version it was built at, and the
+shape of the representations then (terms/api/shape.py). It is served only
+while no later change to the term is logged, its review state has not
+turned with the date and its shape is the current one, which one indexed
+query checks as it reads the bytes. Otherwise it is built again, by the
+first read that needs it or by `manage.py build_documents` (after bulk
+loads; after a deploy; daily, so that review states turn on time). When a
+review state turns, or the shape changed, the rebuild logs the term as
+changed, so its version, ETag, the sync feed and the CDN's purges say so.
 
 Built documents hold no request: their absolute URLs start with ORIGIN,
 which serving replaces with the origin the request came to.
@@ -17,12 +19,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection, connections, transaction
+from django.db.models import Q
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
 from terms import review
 from terms.api.jsonld import JSONLDRenderer, term_page
 from terms.api.serializers import TermDetailSerializer, TermListSerializer
+from terms.api.shape import shape
 from terms.models import Term
 from terms.progress import SILENT, Progress
 
@@ -34,9 +38,11 @@ from .versions import Version, as_datetime
 ORIGIN = "https://origin.glossary.invalid"
 FORMATS = {"json": "detail", "jsonld": "jsonld", "compact": "compact"}
 # Whether document d is current: built at the term's latest public change,
-# and today within its review state. Parameters: today.
+# in today's shape, and today within its review state. Parameters: the
+# shape, today.
 CURRENT = (
-    "(d.fresh_until IS NULL OR d.fresh_until > %s) AND NOT EXISTS ("
+    "d.shape = %s AND (d.fresh_until IS NULL OR d.fresh_until > %s) "
+    "AND NOT EXISTS ("
     f"SELECT 1 FROM {Change._meta.db_table} c WHERE c.resource_id = d.term_id "
     "AND c.kind = 'term' AND c.seq > d.version)"
 )
@@ -46,6 +52,7 @@ UPDATED = [
     "version",
     "changed_at",
     "fresh_until",
+    "shape",
     "detail",
     "jsonld",
     "compact",
@@ -81,7 +88,7 @@ def current(columns: str, where: str, params: list) -> list[tuple]:
         cursor.execute(
             f"SELECT {columns} FROM {Document._meta.db_table} d "
             f"WHERE {where} AND {CURRENT}",
-            [*params, timezone.localdate()],
+            [*params, shape(), timezone.localdate()],
         )
         return cursor.fetchall()
 
@@ -117,7 +124,7 @@ def build(ids: list[int], form: str = "json") -> dict[int, Stored]:
     """Render and store the documents of those of `ids` that are published;
     returns them in `form`, by term id."""
     with transaction.atomic():
-        log_review_turns(ids)
+        log_turned(ids)
         # Read before what they are built from: a change committed in
         # between makes a document look older, never newer.
         numbers = versions.of_many(Change.Kind.TERM, ids)
@@ -155,11 +162,14 @@ def build_stale(batch: int = BATCH) -> int:
     return len(stale)
 
 
-def log_review_turns(ids: list[int]):
-    """Log as changed the terms whose stored review state the date turned."""
-    turned = Document.objects.filter(
-        term_id__in=ids, fresh_until__lte=timezone.localdate()
-    ).values_list("term_id", "slug")
+def log_turned(ids: list[int]):
+    """Log as changed the terms whose stored review state the date turned,
+    or whose document was built in another shape: what they show changed."""
+    turned = (
+        Document.objects.filter(term_id__in=ids)
+        .filter(Q(fresh_until__lte=timezone.localdate()) | ~Q(shape=shape()))
+        .values_list("term_id", "slug")
+    )
     rows = [
         Change(
             kind=Change.Kind.TERM,
@@ -183,6 +193,7 @@ def render(terms: list, numbers: dict[int, Version]) -> list[Document]:
     details = TermDetailSerializer(terms, many=True, context=context).data
     items = TermListSerializer(terms, many=True, context=context).data
     json, jsonld = JSONRenderer(), JSONLDRenderer()
+    current_shape = shape()
     return [
         Document(
             term=term,
@@ -190,6 +201,7 @@ def render(terms: list, numbers: dict[int, Version]) -> list[Document]:
             version=term.version,
             changed_at=numbers.get(term.pk, Version.none()).changed_at,
             fresh_until=review.next_turn(term.last_reviewed, term.review_due),
+            shape=current_shape,
             detail=json.render(detail).decode(),
             jsonld=jsonld.render(term_page(term)).decode(),
             compact=json.render(item).decode(),

@@ -64,6 +64,9 @@ class Document(models.Model):
     version = models.BigIntegerField("version")
     changed_at = models.DateTimeField("changed at", null=True)
     fresh_until = models.DateField("fresh until", null=True)
+    # Documents built before a field was added, or a permalink's template
+    # changed, are of another shape (terms/api/shape.py): not served.
+    shape = models.CharField("shape", max_length=16, default="")
     detail = models.TextField("JSON")
     jsonld = models.TextField("JSON-LD")
     compact = models.TextField("compact JSON", help_text="As lists show it.")

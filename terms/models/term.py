@@ -47,6 +47,12 @@ SEE_ALSO_FIELDS = [
 ]
 
 
+def permalink(slug: str) -> str:
+    """A term's page on the front-end (GLOSSARY_TERM_URL): every reference
+    to a term the API serves links it by this."""
+    return settings.GLOSSARY_TERM_URL.format(slug=slug)
+
+
 def sees_drafts(user) -> bool:
     """Editors (staff) see drafts; everyone else sees published terms only."""
     return user.is_authenticated and user.is_staff
@@ -301,7 +307,7 @@ class Term(ContentModel):
 
     @property
     def permalink(self) -> str:
-        return settings.GLOSSARY_TERM_URL.format(slug=self.slug)
+        return permalink(self.slug)
 
     def clean(self):
         # name_lookalike is not in any form, so its uniqueness is checked here,
