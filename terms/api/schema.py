@@ -11,12 +11,29 @@ from rest_framework import serializers
 
 from terms import letters
 
-FIELDS = OpenApiParameter(
-    "fields",
-    OpenApiTypes.STR,
-    description="Comma-separated fields to return, e.g. `slug,name,summary`; "
-    "an unknown field is a 400.",
-)
+from .openapi import Shape, SparseFields
+
+
+def fields_parameter(serializer_class) -> OpenApiParameter:
+    """`fields=` (FieldSelectionMixin) for one serializer."""
+    names = list(serializer_class.Meta.fields)
+    return OpenApiParameter(
+        "fields",
+        {
+            "type": "array",
+            "minItems": 1,
+            "items": {"type": "string", "enum": names},
+        },
+        description="Only these fields, e.g. `fields=slug&fields=name` (or "
+        "comma-separated, `fields=slug,name`); the body is then the partial "
+        "shape. An unknown field is a 400.",
+    )
+
+
+def sparse(serializer_class, **kwargs) -> SparseFields:
+    """The body of a read that takes `fields=`."""
+    return SparseFields(serializer_class, **kwargs)
+
 
 VALIDATION_ERROR = OpenApiResponse(
     response={
@@ -66,13 +83,9 @@ LETTER = OpenApiParameter(
 
 def pagination_parameters(paginator_class) -> list[OpenApiParameter]:
     """A paginator's query parameters, for a view that is not a list."""
-    types = {"integer": OpenApiTypes.INT, "string": OpenApiTypes.STR}
     return [
         OpenApiParameter(
-            parameter["name"],
-            types[parameter["schema"]["type"]],
-            description=parameter["description"],
-            enum=parameter["schema"].get("enum"),
+            parameter["name"], parameter["schema"], description=parameter["description"]
         )
         for parameter in paginator_class().get_schema_operation_parameters(None)
     ]
@@ -93,13 +106,36 @@ LETTER_NOT_FOUND = OpenApiResponse(
 )
 DETAIL_ERRORS = {304: NOT_MODIFIED, 400: VALIDATION_ERROR, 404: NOT_FOUND}
 
-_THING = {"type": "object", "properties": {"@type": {"type": "string"}}}
+_THING = {
+    "type": "object",
+    "required": ["@type", "name"],
+    "properties": {
+        "@type": {"type": "string"},
+        "name": {"type": "string"},
+        "url": {"type": "string"},
+    },
+}
+_CREATIVE_WORK = {
+    "type": "object",
+    "required": ["@type", "name", "author", "datePublished", "url"],
+    "properties": {
+        "@type": {"type": "string", "enum": ["ScholarlyArticle", "CreativeWork"]},
+        "name": {"type": "string"},
+        "author": {"type": "string"},
+        "datePublished": {"type": "string"},
+        "url": {"type": "string", "format": "uri"},
+        "publisher": _THING,
+        "identifier": {"type": "string"},
+    },
+}
 
-TERM_JSONLD = OpenApiResponse(
-    response={
+
+class TermJsonLD(Shape):
+    shape = {
         "type": "object",
         "description": "A schema.org WebPage whose mainEntity is the DefinedTerm.",
-        "required": ["@context", "@type", "url", "name", "mainEntity"],
+        "required": ["@context", "@type", "url", "name", "dateModified", "citation",
+                     "mainEntity"],
         "properties": {
             "@context": {"type": "string", "example": "https://schema.org"},
             "@type": {"type": "string", "example": "WebPage"},
@@ -111,9 +147,11 @@ TERM_JSONLD = OpenApiResponse(
                 "format": "date",
                 "description": "Absent when the term was never reviewed.",
             },
-            "citation": {"type": "array", "items": _THING},
+            "citation": {"type": "array", "items": _CREATIVE_WORK},
             "mainEntity": {
                 "type": "object",
+                "required": ["@type", "name", "alternateName", "description", "url",
+                             "inDefinedTermSet"],
                 "properties": {
                     "@type": {"type": "string", "example": "DefinedTerm"},
                     "name": {"type": "string"},
@@ -124,7 +162,11 @@ TERM_JSONLD = OpenApiResponse(
                 },
             },
         },
-    },
+    }  # fmt: skip
+
+
+TERM_JSONLD = OpenApiResponse(
+    response=TermJsonLD,
     description="The term as JSON-LD (`Accept: application/ld+json` or "
     "`?format=jsonld`).",
 )
@@ -172,13 +214,13 @@ def reads(plural: str, detail_summary: str, serializer) -> dict:
     return {
         "list": extend_schema(
             summary=f"List {plural}",
-            parameters=[FIELDS],
-            responses={200: serializer(many=True), **LIST_ERRORS},
+            parameters=[fields_parameter(serializer)],
+            responses={200: sparse(serializer, many=True), **LIST_ERRORS},
         ),
         "retrieve": extend_schema(
             summary=detail_summary,
-            parameters=[FIELDS],
-            responses={200: serializer, **DETAIL_ERRORS},
+            parameters=[fields_parameter(serializer)],
+            responses={200: sparse(serializer), **DETAIL_ERRORS},
         ),
     }
 

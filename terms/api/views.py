@@ -106,17 +106,20 @@ class VersionedMixin(ReadMixin):
 @extend_schema_view(
     list=extend_schema(
         summary="List terms",
-        parameters=[schema.FIELDS],
-        responses={200: TermListSerializer(many=True), **schema.LIST_ERRORS},
+        parameters=[schema.fields_parameter(TermListSerializer)],
+        responses={
+            200: schema.sparse(TermListSerializer, many=True),
+            **schema.LIST_ERRORS,
+        },
     ),
     retrieve=extend_schema(
         summary="One term in full",
         description="Also served as schema.org JSON-LD with "
         "`Accept: application/ld+json` or `?format=jsonld`. "
         "An old slug answers 301 with the current URL in `Location`.",
-        parameters=[schema.FIELDS],
+        parameters=[schema.fields_parameter(TermDetailSerializer)],
         responses={
-            (200, "application/json"): TermDetailSerializer,
+            (200, "application/json"): schema.sparse(TermDetailSerializer),
             (200, "application/ld+json"): schema.TERM_JSONLD,
             301: schema.REDIRECT,
             **schema.DETAIL_ERRORS,
