@@ -100,6 +100,19 @@ class SparseFieldsExtension(OpenApiSerializerExtension):
         }
 
 
+class StrictInputExtension(OpenApiSerializerExtension):
+    """Write bodies take no other fields (StrictInputMixin refuses them)."""
+
+    target_class = "terms.api.write_serializers.StrictInputMixin"
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(
+            self.target, direction, bypass_extensions=True
+        )
+        return schema | {"additionalProperties": False}
+
+
 class Shape(serializers.Serializer):
     """A body that no serializer makes: a component whose JSON schema is
     the subclass's `shape`, named after the subclass."""

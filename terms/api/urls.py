@@ -5,7 +5,9 @@ from . import citations, preview, sync, views
 
 app_name = "api"
 
-router = DefaultRouter()
+# Path converters (each viewset's lookup_value_converter): the schema types
+# a source's id as the integer it is.
+router = DefaultRouter(use_regex_path=False)
 router.register("terms", views.TermViewSet, basename="term")
 router.register("sources", views.SourceViewSet, basename="source")
 router.register("categories", views.CategoryViewSet, basename="category")

@@ -138,7 +138,7 @@ class TermViewSet(
     writes for editors' tools."""
 
     lookup_field = "slug"
-    lookup_value_regex = "[-a-zA-Z0-9_]+"
+    lookup_value_converter = "slug"
     filterset_class = TermFilter
     pagination_class = TermPagination
     serializer_class = TermDetailSerializer
@@ -229,7 +229,7 @@ class SourceViewSet(
     serializer_class = SourceSerializer
     write_serializer_class = SourceWriteSerializer
     filterset_class = SourceFilter
-    lookup_value_regex = "[0-9]+"
+    lookup_value_converter = "int"
 
     def read_representation(self, source):
         self.written = source
@@ -250,7 +250,7 @@ class CategoryViewSet(
     version_kind = Change.Kind.CATEGORY
     serializer_class = CategorySerializer
     lookup_field = "slug"
-    lookup_value_regex = "[-a-zA-Z0-9_]+"
+    lookup_value_converter = "slug"
 
     def get_queryset(self):
         return Category.objects.with_term_counts()
