@@ -5,6 +5,7 @@ real types and bounds, and what the schema allows the server accepts."""
 
 import pytest
 
+from terms.validators import year_range
 from tests.test_openapi import resolve
 
 TERM, SOURCE = "/api/v1/terms/{slug}/", "/api/v1/sources/{id}/"
@@ -176,3 +177,13 @@ def test_a_source_write_refuses_a_number_for_text(tool, make_source):
     response = tool.patch(f"/api/v1/sources/{source.pk}/", {"title": 5}, format="json")
     assert response.status_code == 400
     assert "title" in response.json()
+
+
+def test_a_sources_year_has_the_bounds_its_validator_checks(schema, tool):
+    earliest, latest = year_range()
+    year = component(schema, "SourceWrite")["properties"]["year"]
+    assert (year["minimum"], year["maximum"]) == (earliest, latest)
+    body = {"key": "k", "title": "T", "authors": "A", "url": "https://example.org/"}
+    for value, status in [(earliest - 1, 400), (earliest, 201), (latest + 1, 400)]:
+        response = tool.post("/api/v1/sources/", body | {"year": value}, format="json")
+        assert response.status_code == status, response.json()

@@ -209,8 +209,12 @@ WRITE_ERRORS = {
 }
 
 
-def reads(plural: str, detail_summary: str, serializer) -> dict:
-    """The schema of list and retrieve."""
+# A source's id (the router's lookup_value_regex would make it a string).
+ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
+def reads(plural: str, detail_summary: str, serializer, *key) -> dict:
+    """The schema of list and retrieve (`key`: the path parameter's type)."""
     return {
         "list": extend_schema(
             summary=f"List {plural}",
@@ -219,13 +223,13 @@ def reads(plural: str, detail_summary: str, serializer) -> dict:
         ),
         "retrieve": extend_schema(
             summary=detail_summary,
-            parameters=[fields_parameter(serializer)],
+            parameters=[fields_parameter(serializer), *key],
             responses={200: sparse(serializer), **DETAIL_ERRORS},
         ),
     }
 
 
-def writes(name: str, write_serializer, read_serializer) -> dict:
+def writes(name: str, write_serializer, read_serializer, *key) -> dict:
     """The schema of create, update, partial_update and destroy."""
     return {
         "create": extend_schema(
@@ -235,19 +239,19 @@ def writes(name: str, write_serializer, read_serializer) -> dict:
         ),
         "update": extend_schema(
             summary=f"Replace a {name}",
-            parameters=[IF_MATCH],
+            parameters=[IF_MATCH, *key],
             request=write_serializer,
             responses={200: read_serializer, **WRITE_ERRORS},
         ),
         "partial_update": extend_schema(
             summary=f"Change some fields of a {name}",
-            parameters=[IF_MATCH],
+            parameters=[IF_MATCH, *key],
             request=write_serializer,
             responses={200: read_serializer, **WRITE_ERRORS},
         ),
         "destroy": extend_schema(
             summary=f"Delete a {name}",
-            parameters=[IF_MATCH],
+            parameters=[IF_MATCH, *key],
             responses={204: None, 409: DETAIL, **WRITE_ERRORS},
         ),
     }

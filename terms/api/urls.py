@@ -5,9 +5,7 @@ from . import citations, preview, sync, views
 
 app_name = "api"
 
-# Path converters (each viewset's lookup_value_converter): the schema types
-# a source's id as the integer it is.
-router = DefaultRouter(use_regex_path=False)
+router = DefaultRouter()
 router.register("terms", views.TermViewSet, basename="term")
 router.register("sources", views.SourceViewSet, basename="source")
 router.register("categories", views.CategoryViewSet, basename="category")

@@ -138,7 +138,7 @@ class TermViewSet(
     writes for editors' tools."""
 
     lookup_field = "slug"
-    lookup_value_converter = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
     filterset_class = TermFilter
     pagination_class = TermPagination
     serializer_class = TermDetailSerializer
@@ -216,8 +216,10 @@ class TermViewSet(
 
 
 @extend_schema_view(
-    **schema.reads("sources", "One source with the terms citing it", SourceSerializer),
-    **schema.writes("source", SourceWriteSerializer, SourceSerializer),
+    **schema.reads(
+        "sources", "One source with the terms citing it", SourceSerializer, schema.ID
+    ),
+    **schema.writes("source", SourceWriteSerializer, SourceSerializer, schema.ID),
 )
 class SourceViewSet(
     WritableMixin, FieldSelectionMixin, VersionedMixin, viewsets.ReadOnlyModelViewSet
@@ -229,7 +231,7 @@ class SourceViewSet(
     serializer_class = SourceSerializer
     write_serializer_class = SourceWriteSerializer
     filterset_class = SourceFilter
-    lookup_value_converter = "int"
+    lookup_value_regex = "[0-9]+"
 
     def read_representation(self, source):
         self.written = source
@@ -250,7 +252,7 @@ class CategoryViewSet(
     version_kind = Change.Kind.CATEGORY
     serializer_class = CategorySerializer
     lookup_field = "slug"
-    lookup_value_converter = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
 
     def get_queryset(self):
         return Category.objects.with_term_counts()

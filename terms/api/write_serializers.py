@@ -14,6 +14,7 @@ from django.db import models, transaction
 from rest_framework import serializers
 
 from terms.models import Alias, Category, Citation, SeeAlso, Source, Term
+from terms.validators import year_range
 
 from .serializers import AliasSerializer
 
@@ -298,6 +299,12 @@ class TermWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
 
 
 class SourceWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
+    def get_fields(self):
+        fields = super().get_fields()
+        # For the schema: the model's validate_year checks these bounds.
+        fields["year"].min_value, fields["year"].max_value = year_range()
+        return fields
+
     class Meta:
         model = Source
         fields = [
