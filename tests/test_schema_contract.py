@@ -187,3 +187,11 @@ def test_a_sources_year_has_the_bounds_its_validator_checks(schema, tool):
     for value, status in [(earliest - 1, 400), (earliest, 201), (latest + 1, 400)]:
         response = tool.post("/api/v1/sources/", body | {"year": value}, format="json")
         assert response.status_code == status, response.json()
+
+
+def test_a_preview_token_has_the_shape_the_schema_declares(api, db, schema):
+    token = parameters(schema, "/api/v1/preview/")["token"]["schema"]
+    assert token["pattern"] == "^[A-Za-z0-9_.:-]+$"
+    response = api.get("/api/v1/preview/", {"token": "ü" * 400})
+    assert response.status_code == 400
+    assert "token" in response.json()
