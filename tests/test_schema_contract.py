@@ -195,3 +195,18 @@ def test_a_preview_token_has_the_shape_the_schema_declares(api, db, schema):
     response = api.get("/api/v1/preview/", {"token": "ü" * 400})
     assert response.status_code == 400
     assert "token" in response.json()
+
+
+@pytest.mark.parametrize(
+    "since",
+    [
+        "0912-04-10T01:39:05-21:09",  # PostgreSQL's offsets stop at ±15:59
+        "0001-01-01T00:00:00+05:00",  # before the first year in UTC
+        "9999-12-31T23:59:59-05:00",  # after the last
+    ],
+)
+def test_any_iso_8601_date_time_filters_the_list(api, make_term, since):
+    make_term("Recent")
+    response = api.get("/api/v1/terms/", {"updated_since": since})
+    assert response.status_code == 200, response.json()
+    assert response.json()["count"] == (0 if since.startswith("9999") else 1)

@@ -1,5 +1,7 @@
 """Query parameters of the list endpoints. A bad value is a 400, never ignored."""
 
+from datetime import UTC, datetime
+
 from django import forms
 from django.db.models import F
 from django_filters import rest_framework as filters
@@ -33,6 +35,20 @@ class StrictBooleanField(forms.TypedChoiceField):
 class StrictBooleanFilter(filters.Filter):
     # Not django-filter's BooleanFilter: its widget turns "maybe" into "unset".
     field_class = StrictBooleanField
+
+
+class UTCDateTimeFilter(filters.IsoDateTimeFilter):
+    """An ISO 8601 date-time, compared in UTC: ISO 8601 allows offsets up to
+    ±23:59 where PostgreSQL stops at ±15:59 (a 500, not a filter)."""
+
+    def filter(self, qs, value):
+        if value is not None:
+            try:
+                value = value.astimezone(UTC)
+            except OverflowError:  # past the first or the last year, in UTC
+                value = datetime.min if value.year == 1 else datetime.max
+                value = value.replace(tzinfo=UTC)
+        return super().filter(qs, value)
 
 
 class IntegerFilter(filters.NumberFilter):
@@ -99,7 +115,7 @@ class TermFilter(filters.FilterSet):
         method="filter_letter",
         label="Terms filed under this letter of the A–Z index (A–Z, or 0-9).",
     )
-    updated_since = filters.IsoDateTimeFilter(
+    updated_since = UTCDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         label="Terms changed at or after this ISO 8601 date-time.",
