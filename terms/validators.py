@@ -38,14 +38,20 @@ def validate_identifier(value: str) -> None:
     )
 
 
+def year_range() -> tuple[int, int]:
+    """The plausible publication years: from the printing press to next year
+    (a forthcoming work). The API's schema declares the same bounds."""
+    return EARLIEST_YEAR, timezone.localdate().year + 1
+
+
 def validate_year(value: int) -> None:
-    latest = timezone.localdate().year + 1
-    if not EARLIEST_YEAR <= value <= latest:
+    earliest, latest = year_range()
+    if not earliest <= value <= latest:
         raise ValidationError(
             "%(value)s is not a plausible publication year "
             "(%(earliest)s to %(latest)s).",
             code="implausible_year",
-            params={"value": value, "earliest": EARLIEST_YEAR, "latest": latest},
+            params={"value": value, "earliest": earliest, "latest": latest},
         )
 
 

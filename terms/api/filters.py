@@ -1,8 +1,11 @@
 """Query parameters of the list endpoints. A bad value is a 400, never ignored."""
 
+from datetime import UTC, datetime
+
 from django import forms
 from django.db.models import F
 from django_filters import rest_framework as filters
+from django_filters.fields import BaseCSVWidget
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
@@ -10,6 +13,7 @@ from rest_framework.exceptions import ValidationError
 from terms import letters
 from terms.models import Category, Source, Term
 from terms.search import search
+from terms.validators import EARLIEST_YEAR
 
 # Dates in the query are ISO 8601 only, not the admin locale's formats.
 ISO_DATE = ["%Y-%m-%d"]
@@ -33,11 +37,44 @@ class StrictBooleanFilter(filters.Filter):
     field_class = StrictBooleanField
 
 
+class UTCDateTimeFilter(filters.IsoDateTimeFilter):
+    """An ISO 8601 date-time, compared in UTC: ISO 8601 allows offsets up to
+    ±23:59 where PostgreSQL stops at ±15:59 (a 500, not a filter)."""
+
+    def filter(self, qs, value):
+        if value is not None:
+            try:
+                value = value.astimezone(UTC)
+            except OverflowError:  # past the first or the last year, in UTC
+                value = datetime.min if value.year == 1 else datetime.max
+                value = value.replace(tzinfo=UTC)
+        return super().filter(qs, value)
+
+
 class IntegerFilter(filters.NumberFilter):
     field_class = forms.IntegerField
 
 
-class NullsFirstOrderingFilter(filters.OrderingFilter):
+class RepeatedCSVWidget(BaseCSVWidget, forms.TextInput):
+    """Values given as `a,b`, as `name=a&name=b` (what generated clients send
+    for an array), or both."""
+
+    def value_from_datadict(self, data, files, name):
+        if not hasattr(data, "getlist") or name not in data:
+            return super().value_from_datadict(data, files, name)
+        return [part for value in data.getlist(name) for part in value.split(",")]
+
+
+class MultiValueFilter(filters.BaseCSVFilter):
+    """A filter that takes several values: StrictQueryParametersMixin lets
+    it be repeated, and the schema declares it exploded."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", RepeatedCSVWidget)
+        super().__init__(*args, **kwargs)
+
+
+class NullsFirstOrderingFilter(MultiValueFilter, filters.OrderingFilter):
     """Ordering that is the same on every database and always deterministic.
 
     A never-reviewed term sorts as the oldest review, and ties fall back to
@@ -78,7 +115,7 @@ class TermFilter(filters.FilterSet):
         method="filter_letter",
         label="Terms filed under this letter of the A–Z index (A–Z, or 0-9).",
     )
-    updated_since = filters.IsoDateTimeFilter(
+    updated_since = UTCDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         label="Terms changed at or after this ISO 8601 date-time.",
@@ -120,7 +157,9 @@ class TermFilter(filters.FilterSet):
     )
     ordering = NullsFirstOrderingFilter(
         fields=["name", "updated_at", "last_reviewed"],
-        label="name, updated_at or last_reviewed; a leading - reverses.",
+        label="name, updated_at or last_reviewed; a leading - reverses. Several "
+        "sort in turn: repeat the parameter (ordering=a&ordering=b) or separate "
+        "them with commas (ordering=a,b).",
     )
 
     class Meta:
@@ -151,7 +190,8 @@ class TermFilter(filters.FilterSet):
 
 class SourceFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=Source.Kind.choices)
-    year = IntegerFilter(min_value=0, max_value=9999)
+    # No source is older (the model's validator); a later year finds none.
+    year = IntegerFilter(min_value=EARLIEST_YEAR, max_value=9999)
     identifier = filters.CharFilter(max_length=200, label="An arXiv id or DOI.")
     cited_by = filters.CharFilter(
         method="filter_cited_by",

@@ -97,6 +97,26 @@ def envelope_schema(results: dict, example_list: str, counted: bool) -> dict:
     }
 
 
+def with_bounds(parameters: list[dict], paginator) -> list[dict]:
+    """The paginator's parameters in the schema, with the bounds positive_int()
+    and the cursor's decoding check."""
+    bounds = {
+        getattr(paginator, "page_query_param", None): {"minimum": 1},
+        paginator.page_size_query_param: {
+            "minimum": 1,
+            "maximum": paginator.max_page_size,
+            "default": paginator.page_size,
+        },
+        getattr(paginator, "cursor_query_param", None): {
+            "minLength": 1,
+            "pattern": f"^{CURSOR_PATTERN.pattern}$",
+        },
+    }
+    for parameter in parameters:
+        parameter["schema"] |= bounds.get(parameter["name"], {})
+    return parameters
+
+
 class PageNumberPagination(pagination.PageNumberPagination):
     """Page numbers with a client-chosen page size, capped, strictly parsed."""
 
@@ -149,6 +169,9 @@ class PageNumberPagination(pagination.PageNumberPagination):
     @property
     def query_parameters(self) -> set[str]:
         return {self.page_query_param, self.page_size_query_param}
+
+    def get_schema_operation_parameters(self, view):
+        return with_bounds(super().get_schema_operation_parameters(view), self)
 
 
 class CursorPagination(pagination.CursorPagination):
@@ -322,6 +345,9 @@ class CursorPagination(pagination.CursorPagination):
     @property
     def query_parameters(self) -> set[str]:
         return {self.cursor_query_param, self.page_size_query_param}
+
+    def get_schema_operation_parameters(self, view):
+        return with_bounds(super().get_schema_operation_parameters(view), self)
 
 
 class PageOrCursorPagination(pagination.BasePagination):

@@ -6,6 +6,8 @@ from django.http import Http404
 from rest_framework.exceptions import ValidationError
 from rest_framework.settings import api_settings
 
+from .filters import MultiValueFilter
+
 
 def undecodable_parameters(query_string: str) -> dict[str, list[str]]:
     """Parameters whose value is not UTF-8 (Django would quietly replace or
@@ -22,7 +24,8 @@ def undecodable_parameters(query_string: str) -> dict[str, list[str]]:
 
 
 class StrictQueryParametersMixin:
-    """Answer 400 for a parameter the endpoint does not know or one given twice.
+    """Answer 400 for a parameter the endpoint does not know, one given twice
+    (unless it takes several values), or an empty one.
 
     A view lists its own parameters in `query_parameters`; list actions also
     accept their filterset's and paginator's.
@@ -39,9 +42,21 @@ class StrictQueryParametersMixin:
                 allowed |= paginator.query_parameters
         return allowed
 
+    def repeatable_query_parameters(self) -> set[str]:
+        """Parameters that take several values, each repeated or comma-separated."""
+        filterset_class = getattr(self, "filterset_class", None)
+        if getattr(self, "action", "list") != "list" or filterset_class is None:
+            return set()
+        return {
+            name
+            for name, found in filterset_class.base_filters.items()
+            if isinstance(found, MultiValueFilter)
+        }
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         allowed = self.allowed_query_parameters()
+        repeatable = self.repeatable_query_parameters()
         errors = {}
         for name, values in request.query_params.lists():
             if name not in allowed:
@@ -49,11 +64,11 @@ class StrictQueryParametersMixin:
                 errors[name] = [
                     f"Unknown query parameter. This endpoint accepts: {accepted}."
                 ]
-            elif len(values) > 1:
+            elif len(values) > 1 and name not in repeatable:
                 errors[name] = ["Give this parameter once."]
-            elif values[0] == "":
+            elif "" in values:
                 errors[name] = ["Give a value, or leave the parameter out."]
-            elif "\x00" in values[0]:
+            elif any("\x00" in value for value in values):
                 # PostgreSQL refuses NUL in text: a 400 here, not a 500 later.
                 errors[name] = ["Null characters are not allowed."]
         errors |= undecodable_parameters(request.META.get("QUERY_STRING", ""))
@@ -82,6 +97,9 @@ class FieldSelectionMixin:
     def allowed_query_parameters(self) -> set[str]:
         return super().allowed_query_parameters() | {"fields"}
 
+    def repeatable_query_parameters(self) -> set[str]:
+        return super().repeatable_query_parameters() | {"fields"}
+
     def get_serializer(self, *args, **kwargs):
         if self.request.method in ("GET", "HEAD"):
             kwargs.setdefault("fields", self.selected_fields())
@@ -91,10 +109,12 @@ class FieldSelectionMixin:
         return self.get_serializer_class().Meta.fields
 
     def selected_fields(self) -> list[str] | None:
-        raw = self.request.query_params.get("fields")
-        if raw is None:
+        given = self.request.query_params.getlist("fields")
+        if not given:
             return None
-        names = [name.strip() for name in raw.split(",") if name.strip()]
+        # Repeated (fields=a&fields=b), comma-separated (fields=a,b), or both.
+        names = [name.strip() for raw in given for name in raw.split(",")]
+        names = [name for name in names if name]
         available = self.selectable_fields()
         unknown = [name for name in names if name not in available]
         if unknown or not names:

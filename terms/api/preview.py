@@ -4,6 +4,7 @@ token is the only credential: no session or API token is read. Private,
 never stored by a cache, never replayed (terms/api/replay.py files only
 what a read view marks)."""
 
+from django.core.validators import RegexValidator
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
@@ -24,7 +25,13 @@ NOT_STORED = "private, no-store"
 
 class PreviewQuery(serializers.Serializer):
     token = serializers.CharField(
-        max_length=500, help_text="The token of the admin's preview link."
+        max_length=500,
+        # What django.core.signing writes (URL-safe base64 and colons); the
+        # schema declares it, so a generated token stays within a URL's limit.
+        validators=[
+            RegexValidator(r"^[A-Za-z0-9_.:-]+$", "Not a preview link's token.")
+        ],
+        help_text="The token of the admin's preview link.",
     )
 
 

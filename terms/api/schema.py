@@ -11,20 +11,29 @@ from rest_framework import serializers
 
 from terms import letters
 
-FIELDS = OpenApiParameter(
-    "fields",
-    OpenApiTypes.STR,
-    description="Comma-separated fields to return, e.g. `slug,name,summary`; "
-    "an unknown field is a 400.",
-)
+from .openapi import Shape, SparseFields
 
-LIST_FIELDS = OpenApiParameter(
-    "fields",
-    OpenApiTypes.STR,
-    description="Comma-separated fields to return: any field of a term, e.g. "
-    "`slug,permalink` for links, `slug,name,definition_html,see_also,sources` "
-    "for whole pages; an unknown field is a 400.",
-)
+
+def fields_parameter(serializer_class) -> OpenApiParameter:
+    """`fields=` (FieldSelectionMixin) for one serializer."""
+    names = list(serializer_class.Meta.fields)
+    return OpenApiParameter(
+        "fields",
+        {
+            "type": "array",
+            "minItems": 1,
+            "items": {"type": "string", "enum": names},
+        },
+        description="Only these fields, e.g. `fields=slug&fields=name` (or "
+        "comma-separated, `fields=slug,name`); the body is then the partial "
+        "shape. An unknown field is a 400.",
+    )
+
+
+def sparse(serializer_class, **kwargs) -> SparseFields:
+    """The body of a read that takes `fields=`."""
+    return SparseFields(serializer_class, **kwargs)
+
 
 VALIDATION_ERROR = OpenApiResponse(
     response={
@@ -74,13 +83,9 @@ LETTER = OpenApiParameter(
 
 def pagination_parameters(paginator_class) -> list[OpenApiParameter]:
     """A paginator's query parameters, for a view that is not a list."""
-    types = {"integer": OpenApiTypes.INT, "string": OpenApiTypes.STR}
     return [
         OpenApiParameter(
-            parameter["name"],
-            types[parameter["schema"]["type"]],
-            description=parameter["description"],
-            enum=parameter["schema"].get("enum"),
+            parameter["name"], parameter["schema"], description=parameter["description"]
         )
         for parameter in paginator_class().get_schema_operation_parameters(None)
     ]
@@ -101,13 +106,36 @@ LETTER_NOT_FOUND = OpenApiResponse(
 )
 DETAIL_ERRORS = {304: NOT_MODIFIED, 400: VALIDATION_ERROR, 404: NOT_FOUND}
 
-_THING = {"type": "object", "properties": {"@type": {"type": "string"}}}
+_THING = {
+    "type": "object",
+    "required": ["@type", "name"],
+    "properties": {
+        "@type": {"type": "string"},
+        "name": {"type": "string"},
+        "url": {"type": "string"},
+    },
+}
+_CREATIVE_WORK = {
+    "type": "object",
+    "required": ["@type", "name", "author", "datePublished", "url"],
+    "properties": {
+        "@type": {"type": "string", "enum": ["ScholarlyArticle", "CreativeWork"]},
+        "name": {"type": "string"},
+        "author": {"type": "string"},
+        "datePublished": {"type": "string"},
+        "url": {"type": "string", "format": "uri"},
+        "publisher": _THING,
+        "identifier": {"type": "string"},
+    },
+}
 
-TERM_JSONLD = OpenApiResponse(
-    response={
+
+class TermJsonLD(Shape):
+    shape = {
         "type": "object",
         "description": "A schema.org WebPage whose mainEntity is the DefinedTerm.",
-        "required": ["@context", "@type", "url", "name", "mainEntity"],
+        "required": ["@context", "@type", "url", "name", "dateModified", "citation",
+                     "relatedLink", "mainEntity"],
         "properties": {
             "@context": {"type": "string", "example": "https://schema.org"},
             "@type": {"type": "string", "example": "WebPage"},
@@ -119,7 +147,7 @@ TERM_JSONLD = OpenApiResponse(
                 "format": "date",
                 "description": "Absent when the term was never reviewed.",
             },
-            "citation": {"type": "array", "items": _THING},
+            "citation": {"type": "array", "items": _CREATIVE_WORK},
             "relatedLink": {
                 "type": "array",
                 "items": {"type": "string", "format": "uri"},
@@ -127,6 +155,8 @@ TERM_JSONLD = OpenApiResponse(
             },
             "mainEntity": {
                 "type": "object",
+                "required": ["@type", "name", "alternateName", "description", "url",
+                             "inDefinedTermSet"],
                 "properties": {
                     "@type": {"type": "string", "example": "DefinedTerm"},
                     "name": {"type": "string"},
@@ -137,7 +167,11 @@ TERM_JSONLD = OpenApiResponse(
                 },
             },
         },
-    },
+    }  # fmt: skip
+
+
+TERM_JSONLD = OpenApiResponse(
+    response=TermJsonLD,
     description="The term as JSON-LD (`Accept: application/ld+json` or "
     "`?format=jsonld`).",
 )
@@ -180,23 +214,27 @@ WRITE_ERRORS = {
 }
 
 
-def reads(plural: str, detail_summary: str, serializer) -> dict:
-    """The schema of list and retrieve."""
+# A source's id (the router's lookup_value_regex would make it a string).
+ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
+def reads(plural: str, detail_summary: str, serializer, *key) -> dict:
+    """The schema of list and retrieve (`key`: the path parameter's type)."""
     return {
         "list": extend_schema(
             summary=f"List {plural}",
-            parameters=[FIELDS],
-            responses={200: serializer(many=True), **LIST_ERRORS},
+            parameters=[fields_parameter(serializer)],
+            responses={200: sparse(serializer, many=True), **LIST_ERRORS},
         ),
         "retrieve": extend_schema(
             summary=detail_summary,
-            parameters=[FIELDS],
-            responses={200: serializer, **DETAIL_ERRORS},
+            parameters=[fields_parameter(serializer), *key],
+            responses={200: sparse(serializer), **DETAIL_ERRORS},
         ),
     }
 
 
-def writes(name: str, write_serializer, read_serializer) -> dict:
+def writes(name: str, write_serializer, read_serializer, *key) -> dict:
     """The schema of create, update, partial_update and destroy."""
     return {
         "create": extend_schema(
@@ -206,19 +244,19 @@ def writes(name: str, write_serializer, read_serializer) -> dict:
         ),
         "update": extend_schema(
             summary=f"Replace a {name}",
-            parameters=[IF_MATCH],
+            parameters=[IF_MATCH, *key],
             request=write_serializer,
             responses={200: read_serializer, **WRITE_ERRORS},
         ),
         "partial_update": extend_schema(
             summary=f"Change some fields of a {name}",
-            parameters=[IF_MATCH],
+            parameters=[IF_MATCH, *key],
             request=write_serializer,
             responses={200: read_serializer, **WRITE_ERRORS},
         ),
         "destroy": extend_schema(
             summary=f"Delete a {name}",
-            parameters=[IF_MATCH],
+            parameters=[IF_MATCH, *key],
             responses={204: None, 409: DETAIL, **WRITE_ERRORS},
         ),
     }

@@ -14,14 +14,15 @@ from terms.review import ReviewState
 class SelectableFieldsSerializer(serializers.ModelSerializer):
     """Takes `fields=[...]` to serialize only those (validated by the view).
 
-    Output only: its fields are read-only, so the schema marks none required
-    (COMPONENT_NO_READ_ONLY_REQUIRED), as `fields=` may leave any out.
+    Output only: its fields are read-only, and the schema marks them all
+    required; `fields=` responses have a partial shape of their own
+    (terms.api.openapi.SparseFields).
     """
 
     def __init__(self, *args, fields=None, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            field.read_only, field.required = True, False
+            field.read_only = True
         if fields is not None:
             for name in set(self.fields) - set(fields):
                 self.fields.pop(name)

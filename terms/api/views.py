@@ -112,17 +112,22 @@ class VersionedMixin(ReadMixin):
         + ". `fields` may name any field of a term in full (`definition_html`, "
         "`see_also`, `sources`…), so that a static build reads whole terms a "
         "page at a time.",
-        parameters=[schema.LIST_FIELDS],
-        responses={200: TermDetailSerializer(many=True), **schema.LIST_ERRORS},
+        parameters=[schema.fields_parameter(TermDetailSerializer)],
+        responses={
+            200: schema.sparse(
+                TermListSerializer, partial_class=TermDetailSerializer, many=True
+            ),
+            **schema.LIST_ERRORS,
+        },
     ),
     retrieve=extend_schema(
         summary="One term in full",
         description="Also served as schema.org JSON-LD with "
         "`Accept: application/ld+json` or `?format=jsonld`. "
         "An old slug answers 301 with the current URL in `Location`.",
-        parameters=[schema.FIELDS],
+        parameters=[schema.fields_parameter(TermDetailSerializer)],
         responses={
-            (200, "application/json"): TermDetailSerializer,
+            (200, "application/json"): schema.sparse(TermDetailSerializer),
             (200, "application/ld+json"): schema.TERM_JSONLD,
             301: schema.REDIRECT,
             **schema.DETAIL_ERRORS,
@@ -235,8 +240,10 @@ class TermViewSet(
 
 
 @extend_schema_view(
-    **schema.reads("sources", "One source with the terms citing it", SourceSerializer),
-    **schema.writes("source", SourceWriteSerializer, SourceSerializer),
+    **schema.reads(
+        "sources", "One source with the terms citing it", SourceSerializer, schema.ID
+    ),
+    **schema.writes("source", SourceWriteSerializer, SourceSerializer, schema.ID),
 )
 class SourceViewSet(
     WritableMixin, FieldSelectionMixin, VersionedMixin, viewsets.ReadOnlyModelViewSet

@@ -6,6 +6,7 @@ checks that span a request's nested lists.
 """
 
 import copy
+from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import slug_re
@@ -13,6 +14,7 @@ from django.db import models, transaction
 from rest_framework import serializers
 
 from terms.models import Alias, Category, Citation, SeeAlso, Source, Term
+from terms.validators import year_range
 
 from .serializers import AliasSerializer
 
@@ -29,7 +31,41 @@ def model_errors(error: DjangoValidationError) -> serializers.ValidationError:
     return serializers.ValidationError({"non_field_errors": error.messages})
 
 
-class ModelCleanMixin:
+# What each kind of field takes, as JSON: REST framework would also turn 0
+# into the text "0" and "5" into the number 5.
+JSON_TYPES = [
+    (serializers.CharField, str, "Give text (a JSON string)."),
+    (serializers.IntegerField, int, "Give a whole number (a JSON number)."),
+    (serializers.PrimaryKeyRelatedField, int, "Give an id (a JSON number)."),
+]
+
+
+class StrictInputMixin:
+    """A body as the schema declares it (additionalProperties: false): a
+    field the serializer does not take is refused, not ignored, and so is a
+    value of the wrong JSON type. For every write serializer, nested ones too."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, Mapping):
+            return super().to_internal_value(data)
+        writable = {name: f for name, f in self.fields.items() if not f.read_only}
+        errors = {
+            name: [f"Unknown field. This takes: {', '.join(writable)}."]
+            for name in data
+            if name not in writable
+        }
+        for name, field in writable.items():
+            value = data.get(name)
+            for kind, expected, message in JSON_TYPES:
+                wrong = not isinstance(value, expected) or isinstance(value, bool)
+                if isinstance(field, kind) and value is not None and wrong:
+                    errors[name] = [message]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+class ModelCleanMixin(StrictInputMixin):
     """Runs the model's full_clean() on the instance as it would be saved.
 
     Text is taken as sent: a one-line value with blanks around it is refused,
@@ -77,6 +113,10 @@ class ModelCleanMixin:
         """Checks beyond the model's own, for subclasses."""
 
 
+class AliasInputSerializer(StrictInputMixin, AliasSerializer):
+    pass
+
+
 class SlugReference(serializers.SlugRelatedField):
     """A reference by slug that is refused before it reaches the database when
     it cannot be a slug (PostgreSQL errors on NUL, for one)."""
@@ -87,7 +127,7 @@ class SlugReference(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
-class CitationInputSerializer(serializers.ModelSerializer):
+class CitationInputSerializer(StrictInputMixin, serializers.ModelSerializer):
     source = serializers.PrimaryKeyRelatedField(
         queryset=Source.objects.all(), help_text="The cited source's id."
     )
@@ -129,7 +169,7 @@ class TermWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
         required=False,
         help_text="A category's slug.",
     )
-    aliases = AliasSerializer(many=True, required=False)
+    aliases = AliasInputSerializer(many=True, required=False)
     citations = CitationInputSerializer(
         many=True, required=False, help_text="Sources and further reading, in order."
     )
@@ -259,6 +299,12 @@ class TermWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
 
 
 class SourceWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
+    def get_fields(self):
+        fields = super().get_fields()
+        # For the schema: the model's validate_year checks these bounds.
+        fields["year"].min_value, fields["year"].max_value = year_range()
+        return fields
+
     class Meta:
         model = Source
         fields = [
