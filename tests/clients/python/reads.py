@@ -128,7 +128,8 @@ with step("cards"):
         }
         for term in terms.results
     ]
-    expect(terms.count >= len(cards), "cards")
+    # (A search may skip counting; a plain list always counts.)
+    expect(isinstance(terms.count, int) and terms.count >= len(cards), "cards")
 
 # Sorted by two keys, sent as the client sends a list.
 with step("ordering"):
@@ -169,6 +170,7 @@ with step("JSON-LD"):
         first.slug, client=anonymous, format_=V1TermsRetrieveFormat.JSONLD
     )
     expect(json.loads(ld.content)["mainEntity"]["name"] == term.name, "JSON-LD")
+    expect(not isinstance(ld.parsed, TermDetail), "JSON-LD parsed as a TermDetail")
 
 # What the term cites, for a reader's reference manager (CSL-JSON: the
 # generated client parses a response's first content type only).
@@ -264,5 +266,6 @@ with step("write"):
     )
     expect(isinstance(stale.parsed, Detail) and stale.status_code == 412, "stale")
 
-if problems:
-    sys.exit(f"Unexpected answers: {', '.join(problems)}")
+for problem in problems:
+    print(f"Unexpected answer: {problem}", file=sys.stderr)
+sys.exit(1 if problems else 0)

@@ -61,7 +61,8 @@ const cards = list.results.map((term) => ({
   reviewed: term.last_reviewed ?? "never",
   href: new URL(term.url).pathname,
 }));
-expect(cards.length === list.results.length && list.count >= cards.length, "cards");
+// (A search may skip counting; a plain list always counts.)
+expect(cards.length === list.results.length && (list.count ?? 0) >= cards.length, "cards");
 
 // Sorted by two keys, sent as the client sends an array.
 const { data: sorted } = await api.GET("/api/v1/terms/", {
@@ -77,7 +78,6 @@ const { data: found } = await api.GET("/api/v1/terms/", {
 expect(
   found !== undefined &&
     found.results.some((term) => term.slug === first.slug) &&
-    (found.count_is_estimate === true || found.count >= 1) &&
     (found.suggestions ?? []).every((suggestion) => suggestion.name.length > 0),
   "search",
 );
@@ -209,7 +209,5 @@ const { error: refused, response: stale } = await editor.PATCH("/api/v1/terms/{s
 });
 expect(stale.status === 412 && refused !== undefined, "stale write");
 
-if (problems.length) {
-  console.error(`Unexpected answers: ${problems.join(", ")}`);
-  process.exitCode = 1;
-}
+for (const problem of problems) console.error(`Unexpected answer: ${problem}`);
+if (problems.length) process.exitCode = 1;
