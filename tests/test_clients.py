@@ -198,9 +198,12 @@ def mismatches(schema: dict, answers: list[dict]) -> list[str]:
         checker = validator(
             {**body_schema, "components": schema["components"]}, format_checker=formats
         )
-        for error in sorted(checker.iter_errors(answer["body"]), key=str):
+        errors = {}  # one line per place, naming each way it fails there
+        for error in checker.iter_errors(answer["body"]):
             at = "/".join(str(part) for part in error.absolute_path) or "the body"
-            found.append(f"{where}: at {at}: {error.message[:300]}")
+            errors.setdefault(at, []).append(error.message[:300])
+        for at, messages in sorted(errors.items()):
+            found.append(f"{where}: at {at}: {'; '.join(sorted(messages))}")
     return found
 
 
