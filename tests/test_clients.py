@@ -2,8 +2,9 @@
 client (openapi-typescript, openapi-fetch) and a Python client
 (openapi-python-client) are generated from a running server's schema, a
 small program for each (tests/clients/) is type-checked strictly and run
-against that server, and every answer it got is checked against the schema
-(openapi-schema-validator, python-openapi's JSON Schema validator for
+against that server: it makes every read the schema lists, anonymously, and
+a write with If-Match, and every answer it gets is checked against the
+schema (openapi-schema-validator, python-openapi's JSON Schema validator for
 OpenAPI: the body for the documented status and content type).
 
 Either client's problems are listed together, each with the schema problem
@@ -207,6 +208,16 @@ def mismatches(schema: dict, answers: list[dict]) -> list[str]:
     return found
 
 
+def unread(schema: dict, answers: list[dict]) -> list[str]:
+    """The reads the schema lists that the program never made."""
+    made = {template_of(schema, a["method"], a["url"]) for a in answers}
+    return [
+        f"GET {path} is in the schema, and the program does not read it"
+        for path, operations in schema["paths"].items()
+        if "get" in operations and path not in made
+    ]
+
+
 def answers_of(result: subprocess.CompletedProcess) -> list[dict]:
     return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
 
@@ -247,7 +258,9 @@ def test_a_typescript_client_of_the_live_schema_type_checks_and_reads_what_it_sa
 
     answers = answers_of(ran)
     assert answers, ran.stderr
-    problems = report(type_errors, ran, mismatches(schema_of(server), answers))
+    schema = schema_of(server)
+    found = unread(schema, answers) + mismatches(schema, answers)
+    problems = report(type_errors, ran, found)
     assert not problems, f"The generated TypeScript client:\n{problems}"
 
 
@@ -276,5 +289,7 @@ def test_a_python_client_of_the_live_schema_type_checks_and_reads_what_it_says(
 
     answers = answers_of(ran)
     assert answers, ran.stderr
-    problems = report(type_errors, ran, mismatches(schema_of(server), answers))
+    schema = schema_of(server)
+    found = unread(schema, answers) + mismatches(schema, answers)
+    problems = report(type_errors, ran, found)
     assert not problems, f"The generated Python client:\n{problems}"
