@@ -8,7 +8,7 @@ PORT ?= 8000
 # Local development runs with DEBUG on unless the environment says otherwise.
 export DJANGO_DEBUG ?= true
 
-.PHONY: install run serve worker migrate test lint format clean bench screenshots
+.PHONY: install node-packages run serve worker migrate test lint format clean bench screenshots
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,15 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 install: $(BIN)/.installed
+
+# The TypeScript client test's tools (openapi-typescript, openapi-fetch,
+# typescript), exactly as package-lock.json has them. Needs node and npm;
+# without them `make test` skips that test and says so.
+NODE_PACKAGES := tests/clients/typescript
+$(NODE_PACKAGES)/node_modules/.package-lock.json: $(NODE_PACKAGES)/package-lock.json
+	npm ci --prefix $(NODE_PACKAGES) --no-audit --no-fund
+
+node-packages: $(NODE_PACKAGES)/node_modules/.package-lock.json
 
 migrate: install
 	$(BIN)/python manage.py migrate --no-input
@@ -47,6 +56,7 @@ format: install
 	$(BIN)/ruff format .
 
 test: lint
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory node-packages; fi
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Production's second process: sends webhooks and CDN purges (README).
@@ -54,7 +64,7 @@ worker: install
 	$(BIN)/python manage.py run_outbox
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles *.egg-info
+	rm -rf $(VENV) db.sqlite3 staticfiles *.egg-info $(NODE_PACKAGES)/node_modules
 
 # Read speed against Django's own floor (docs/benchmarks.md). TERMS sets the
 # glossary's size; DATABASE_URL=postgres://…/glossary_bench runs on PostgreSQL.

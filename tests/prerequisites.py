@@ -1,11 +1,13 @@
 """What some tests need beyond Python and make: a Redis server (tests marked
-`redis`) and Debian's chromium (marked `browser`). Where one is missing its
+`redis`), Debian's chromium (marked `browser`) and Node.js with the
+TypeScript client's packages (marked `node`). Where one is missing its
 tests are skipped, and the run's summary says why and how many
 (tests/conftest.py); CI has both and requires them (GLOSSARY_TEST_REQUIRE,
 or CI=true), so there a missing one fails its tests instead."""
 
 import functools
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ import redis
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 CHROMIUM = Path(os.environ.get("TEST_CHROMIUM", "/usr/bin/chromium"))
+NODE_PACKAGES = Path(__file__).resolve().parent / "clients" / "typescript"
 
 
 def redis_missing() -> str | None:
@@ -34,7 +37,16 @@ def chromium_missing() -> str | None:
     )
 
 
-CHECKS = {"redis": redis_missing, "browser": chromium_missing}
+def node_missing() -> str | None:
+    install = "npm ci --prefix tests/clients/typescript"
+    if not shutil.which("node"):
+        return f"Node.js is missing (install node 20+ and npm, then `{install}`)"
+    if not (NODE_PACKAGES / "node_modules" / ".package-lock.json").exists():
+        return f"the TypeScript client's packages are not installed (`{install}`)"
+    return None
+
+
+CHECKS = {"redis": redis_missing, "browser": chromium_missing, "node": node_missing}
 
 
 @functools.cache

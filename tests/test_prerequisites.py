@@ -21,12 +21,19 @@ NEITHER = {
 }
 
 
-def run_tests(**env: str) -> subprocess.CompletedProcess:
+# The generated TypeScript client's test, which needs node.
+NEEDING_NODE = (
+    "tests/test_clients.py::"
+    "test_a_typescript_client_of_the_live_schema_type_checks_and_reads_what_it_says"
+)
+
+
+def run_tests(*tests: str, **env: str) -> subprocess.CompletedProcess:
     keep = {"PATH", "HOME", "LANG", "TMPDIR"}
     base = {name: os.environ[name] for name in keep if name in os.environ}
     return subprocess.run(
-        [str(PYTEST), "-q", *NEEDING_BOTH], cwd=ROOT, env=base | NEITHER | env,
-        capture_output=True, text=True, timeout=300,
+        [str(PYTEST), "-q", *(tests or NEEDING_BOTH)], cwd=ROOT,
+        env=base | NEITHER | env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
 
 
@@ -64,3 +71,17 @@ def test_an_unknown_requirement_is_refused():
     assert result.returncode != 0
     assert "browsr" in result.stdout + result.stderr
     assert "passed" not in result.stdout
+
+
+def test_without_node_the_typescript_client_is_skipped_and_ci_fails_it():
+    without_node = {"PATH": "/nonexistent"}  # pytest is started by its path
+    skipped = run_tests(NEEDING_NODE, **without_node)
+    assert skipped.returncode == 0, skipped.stdout + skipped.stderr
+    assert (
+        "Skipped 1 test: Node.js is missing (install node 20+ and npm, "
+        "then `npm ci --prefix tests/clients/typescript`)"
+    ) in skipped.stdout
+    failed = run_tests(NEEDING_NODE, GLOSSARY_TEST_REQUIRE="node", **without_node)
+    assert failed.returncode == 1
+    assert "1 error" in failed.stdout
+    assert "required by GLOSSARY_TEST_REQUIRE" in failed.stdout
