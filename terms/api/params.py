@@ -6,6 +6,8 @@ from django.http import Http404
 from rest_framework.exceptions import ValidationError
 from rest_framework.settings import api_settings
 
+from .problems import ParameterError
+
 
 def undecodable_parameters(query_string: str) -> dict[str, list[str]]:
     """Parameters whose value is not UTF-8 (Django would quietly replace or
@@ -58,7 +60,7 @@ class StrictQueryParametersMixin:
                 errors[name] = ["Null characters are not allowed."]
         errors |= undecodable_parameters(request.META.get("QUERY_STRING", ""))
         if errors:
-            raise ValidationError(errors)
+            raise ParameterError(errors)
 
     def filter_queryset(self, queryset):
         # Only lists take filters (any other query parameter is refused above).
@@ -71,7 +73,7 @@ class StrictQueryParametersMixin:
             return super().perform_content_negotiation(request, force)
         except Http404 as error:
             formats = ", ".join(r.format for r in self.get_renderers())
-            raise ValidationError(
+            raise ParameterError(
                 {"format": [f"Unknown format. This endpoint serves: {formats}."]}
             ) from error
 

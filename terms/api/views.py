@@ -107,7 +107,7 @@ class VersionedMixin(ReadMixin):
     list=extend_schema(
         summary="List terms",
         parameters=[schema.FIELDS],
-        responses={200: TermListSerializer(many=True), **schema.LIST_ERRORS},
+        responses={200: TermListSerializer(many=True)},
     ),
     retrieve=extend_schema(
         summary="One term in full",
@@ -119,7 +119,6 @@ class VersionedMixin(ReadMixin):
             (200, "application/json"): TermDetailSerializer,
             (200, "application/ld+json"): schema.TERM_JSONLD,
             301: schema.REDIRECT,
-            **schema.DETAIL_ERRORS,
         },
     ),
     **schema.writes("term", TermWriteSerializer, TermDetailSerializer),
@@ -266,7 +265,7 @@ class IndexView(ReadMixin, generics.GenericAPIView):
 
     @extend_schema(
         summary="The A–Z index",
-        responses={200: IndexSerializer, 304: schema.NOT_MODIFIED},
+        responses={200: IndexSerializer},
     )
     def get(self, request):
         terms = self.get_queryset()
@@ -313,8 +312,13 @@ class IndexLetterView(ReadMixin, generics.GenericAPIView):
         parameters=[schema.LETTER, *schema.pagination_parameters(LetterPagination)],
         responses={
             200: IndexLetterPageSerializer,
-            **schema.LIST_ERRORS,
-            404: schema.LETTER_NOT_FOUND,
+            **schema.problems(
+                {
+                    404: "The index has no such letter (its letters are A–Z and "
+                    "0-9), or the page number is past the letter's last page "
+                    "(`errors` then names `page`)."
+                }
+            ),
         },
     )
     def get(self, request, letter):
@@ -362,7 +366,7 @@ class AutocompleteView(ReadMixin, generics.GenericAPIView):
     @extend_schema(
         summary="Autocomplete term names and aliases",
         parameters=[AutocompleteQuery],
-        responses={200: SuggestionsSerializer, 400: schema.VALIDATION_ERROR},
+        responses={200: SuggestionsSerializer},
     )
     def get(self, request):
         query = AutocompleteQuery(data=request.query_params)
