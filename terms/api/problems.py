@@ -32,6 +32,8 @@ from http import HTTPStatus
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpResponse
 from rest_framework import exceptions
+from rest_framework.renderers import BrowsableAPIRenderer
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
 
@@ -146,4 +148,9 @@ def exception_handler(exc, context):
     else:
         errors, detail = [], str(exc.detail)
     set_rollback()
+    if isinstance(getattr(request, "accepted_renderer", None), BrowsableAPIRenderer):
+        # In development, a browser keeps the browsable API's page, the
+        # problem shown on it.
+        body = problem(request, exc.status_code, detail, errors)
+        return Response(body, status=exc.status_code, headers=headers)
     return response(request, exc.status_code, detail, errors, headers)
