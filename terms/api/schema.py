@@ -189,8 +189,7 @@ STATUS_DESCRIPTIONS = {
     "is invalid: `errors` names each one.",
     401: "The token or session is missing or not valid.",
     403: "The user may not do this (`detail` says why).",
-    404: "Nothing has this address, or the page number is past the end "
-    "(`errors` then names `page`).",
+    404: "Nothing has this address.",
     406: "The Accept header names no format this endpoint serves.",
     409: "Another write changed this at the same time, or it is still in use.",
     410: "Gone.",
@@ -204,6 +203,7 @@ STATUS_DESCRIPTIONS = {
     500: "A bug on the server's side.",
     503: "The database is unavailable: retry after `Retry-After` seconds.",
 }
+PAGE_PAST_END = "the page number is past the end (`errors` then names `page`)"
 RETRY_AFTER = {
     "Retry-After": {
         "schema": {"type": "integer"},
@@ -225,6 +225,14 @@ def problems(described: dict[int, str]) -> dict:
     return {(status, MEDIA_TYPE): problem(text) for status, text in described.items()}
 
 
+def paginated(view) -> bool:
+    """Whether the view answers pages (a viewset's list, or a view of its own)."""
+    return view.pagination_class is not None and getattr(view, "action", "list") in (
+        "list",
+        None,
+    )
+
+
 def problem_statuses(view, method: str, path: str) -> set[int]:
     """The error statuses an operation can answer, from what its view is."""
     from .freshness import CHECKED_WRITES, ConditionalGetMixin
@@ -239,7 +247,7 @@ def problem_statuses(view, method: str, path: str) -> set[int]:
     if "{" in path:
         statuses.add(404)
     if method == "GET":
-        if getattr(view, "pagination_class", None) is not None:
+        if paginated(view):
             statuses.add(404)  # a page past the end
         if isinstance(view, ConditionalGetMixin):
             statuses.add(412)  # If-Match on a read
@@ -264,11 +272,18 @@ class AutoSchema(openapi.AutoSchema):
 
         if self.method == "GET" and isinstance(self.view, ConditionalGetMixin):
             responses.setdefault("304", {"description": NOT_MODIFIED})
+        described = dict(STATUS_DESCRIPTIONS)
+        if self.method == "GET" and paginated(self.view):
+            described[404] = (
+                f"Nothing has this address, or {PAGE_PAST_END}."
+                if "{" in self.path  # a letter's page: a letter too
+                else f"{PAGE_PAST_END.capitalize()}."
+            )
         for status in sorted(problem_statuses(self.view, self.method, self.path)):
             if str(status) in responses:
                 continue  # the view said it itself
             responses[str(status)] = self._get_response_for_code(
-                problem(STATUS_DESCRIPTIONS[status]), str(status), [MEDIA_TYPE]
+                problem(described[status]), str(status), [MEDIA_TYPE]
             )
         for status in ("429", "503"):
             if status in responses:
