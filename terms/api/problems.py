@@ -114,14 +114,13 @@ def summary(errors: list[dict], in_parameters: bool) -> str:
     def named(error):
         return error.get("param") or error.get("pointer", "").lstrip("/")
 
-    if len(errors) == 1:
-        where = named(errors[0])
-        return f"{where}: {errors[0]['detail']}" if where else errors[0]["detail"]
+    names = list(dict.fromkeys(named(e) for e in errors))
+    said = " ".join(e["detail"] for e in errors)
+    if len(names) == 1:
+        return f"{names[0]}: {said}" if names[0] else said
     kind = "query parameters" if in_parameters else "fields"
-    names = list(dict.fromkeys(named(e) for e in errors if named(e)))
-    if not names:
-        return " ".join(e["detail"] for e in errors)
-    return f"Check these {kind}: {', '.join(names)}."
+    listed = ", ".join(name or "(the whole request)" for name in names)
+    return f"Check these {kind}: {listed}."
 
 
 def exception_handler(exc, context):
