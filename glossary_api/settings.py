@@ -382,7 +382,9 @@ REST_FRAMEWORK = {
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "terms.api.negotiation.ContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "terms.api.pagination.PageNumberPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "terms.api.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "terms.api.schema.AutoSchema",
+    # Every error an API view answers is an RFC 9457 problem.
+    "EXCEPTION_HANDLER": "terms.api.problems.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 

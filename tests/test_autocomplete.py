@@ -3,6 +3,7 @@
 import pytest
 
 from terms.models import Term
+from tests.problems import messages
 
 
 def suggest(api, q, **params):
@@ -75,4 +76,4 @@ def test_wildcards_are_literal(api, make_term):
 def test_bad_input_is_a_400_naming_the_parameter(api, db, query, parameter):
     response = api.get(f"/api/v1/autocomplete/?{query}")
     assert response.status_code == 400
-    assert list(response.json()) == [parameter]
+    assert list(messages(response)) == [parameter]

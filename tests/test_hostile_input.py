@@ -13,6 +13,7 @@ import pytest
 
 from terms.changes import versions
 from terms.models import Alias, Citation, SeeAlso, Source, Term
+from tests.problems import messages
 
 HUGE = 10**30
 MEGABYTE = 1024 * 1024
@@ -86,18 +87,17 @@ def glossary_state():
 
 
 def assert_refused(response, *names, statuses=range(400, 500), state=None):
-    """A JSON 4xx (of `statuses`) whose body names each of `names`; and, given
-    the `glossary_state()` from before the request, nothing written."""
+    """A problem 4xx (of `statuses`) whose errors name each of `names` (each
+    a query parameter or body member); and, given the `glossary_state()` from
+    before the request, nothing written."""
     assert response.status_code in statuses, (
         response.status_code,
         response.content[:300],
     )
-    assert response["Content-Type"].startswith("application/json"), response[
-        "Content-Type"
-    ]
-    body = response.json()
+    named = messages(response)  # a problem, whatever the status
+    assert response.json()["detail"]
     for name in names:
-        assert name in body, body
+        assert name in named, response.json()
     if state is not None:
         assert glossary_state() == state, "a refused write changed the glossary"
 
@@ -212,14 +212,13 @@ def test_markdown_nested_too_deep_to_render_is_refused_not_a_500(write):
 
 
 @pytest.mark.parametrize("kind", ["post term", "post source"])
-def test_a_body_over_the_upload_limit_is_a_json_4xx(write, kind, settings):
+def test_a_body_over_the_upload_limit_is_a_413(write, kind, settings):
     state = glossary_state()
     body = valid_body(kind) | {
         "title": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
     }
-    # 413 Content Too Large says it best; a 400 is acceptable. Either way JSON,
-    # as every other error under /api/.
-    assert_refused(write(kind, body), "detail", statuses=[400, 413], state=state)
+    # 413 Content Too Large, a problem as every other error under /api/.
+    assert_refused(write(kind, body), statuses=[413], state=state)
 
 
 @pytest.mark.parametrize("kind", WRITES)
@@ -246,10 +245,10 @@ def test_a_huge_query_value_is_a_400_naming_it(tool, target, path, parameter):
         "/api/v1/index/?" + "&".join(f"p{n}=1" for n in range(1000)),
     ],
 )
-def test_an_address_over_the_limit_is_a_json_414_naming_the_limit(tool, address):
+def test_an_address_over_the_limit_is_a_414_naming_the_limit(tool, address):
     response = tool.get(address)
     assert response.status_code == 414
-    assert response["Content-Type"] == "application/json"
+    assert response["Content-Type"] == "application/problem+json"
     assert "4096" in response.json()["detail"]
 
 
@@ -509,7 +508,7 @@ def test_a_wrong_json_type_in_a_source_is_a_400_naming_it(write, kind, field, va
 )
 def test_a_body_that_is_not_json_is_a_400(write, kind, raw):
     state = glossary_state()
-    assert_refused(write(kind, raw), "detail", statuses=[400], state=state)
+    assert_refused(write(kind, raw), statuses=[400], state=state)
 
 
 @pytest.mark.parametrize("kind", ["post term", "put term", "post source", "put source"])

@@ -7,6 +7,7 @@ from django.core.cache import caches
 from django.utils.text import slugify
 
 from terms.models import Term
+from tests.problems import messages
 
 
 def test_index_groups_every_published_term_by_letter(api, make_term):
@@ -50,7 +51,7 @@ def test_index_of_the_seed_lists_the_seed_term(api, seed):
 def test_index_takes_no_parameters(api, db):
     response = api.get("/api/v1/index/?letter=A")
     assert response.status_code == 400
-    assert list(response.json()) == ["letter"]
+    assert list(messages(response)) == ["letter"]
 
 
 def test_each_letter_links_to_its_own_page(api, make_term):
@@ -167,7 +168,7 @@ def test_a_letter_the_index_does_not_have_is_a_404(api, db, letter):
 def test_a_letter_page_refuses_unknown_and_bad_parameters(api, db, query, named):
     response = api.get(f"/api/v1/index/A/?{query}")
     assert response.status_code == 400
-    assert list(response.json()) == [named]
+    assert list(messages(response)) == [named]
 
 
 def test_an_editor_sees_drafts_on_a_letter_page(api, make_term, editor_client):

@@ -1,6 +1,7 @@
 from datetime import date, datetime
 
 from terms.models import Term
+from tests.problems import messages
 
 JSONLD = "application/ld+json"
 SEED_TERM = "/api/v1/terms/ai-alignment/"
@@ -93,4 +94,4 @@ def test_the_term_list_is_not_served_as_json_ld(api, seed):
 def test_format_jsonld_on_the_term_list_is_a_400_naming_format(api, seed):
     response = api.get("/api/v1/terms/?format=jsonld")
     assert response.status_code == 400
-    assert "format" in response.json()
+    assert "format" in messages(response)

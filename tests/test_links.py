@@ -8,6 +8,7 @@ from django.core.cache import caches
 
 from terms.changes.models import Document
 from terms.models import Citation, Term
+from tests.problems import messages
 
 TEMPLATE = "https://example.org/glossary/{slug}/"
 BETA_PAGE = "https://example.org/glossary/beta/"
@@ -152,7 +153,7 @@ def test_the_list_serves_every_field_of_a_term(api, alpha_sees_beta, editor, rea
 def test_an_unknown_list_field_is_still_a_400_naming_it(api, db):
     response = api.get("/api/v1/terms/?fields=slug,nope")
     assert response.status_code == 400
-    assert "nope" in response.json()["fields"][0]
+    assert "nope" in messages(response)["fields"][0]
 
 
 # Numbered pages say how many there are.

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from terms.models import Alias, Term
+from tests.problems import messages
 
 HIDDEN = {
     "zero-width space": "AI\u200balignment",
@@ -30,7 +31,7 @@ def create(tool, **fields):
 def test_names_with_hidden_characters_are_refused(tool, name):
     response = create(tool, name=name)
     assert response.status_code == 400
-    assert "invisible or control characters (U+" in response.json()["name"][0]
+    assert "invisible or control characters (U+" in messages(response)["name"][0]
     assert not Term.objects.exists()
 
 
@@ -38,7 +39,7 @@ def test_names_with_hidden_characters_are_refused(tool, name):
 def test_aliases_with_hidden_characters_are_refused(tool, name):
     response = create(tool, aliases=[{"name": name, "kind": "synonym"}])
     assert response.status_code == 400
-    assert "invisible or control characters" in json.dumps(response.json())
+    assert "invisible or control characters" in json.dumps(messages(response))
     assert not Alias.objects.exists()
 
 
@@ -46,13 +47,13 @@ def test_aliases_with_hidden_characters_are_refused(tool, name):
 def test_a_name_that_reads_like_another_terms_is_refused(seed, tool, name):
     response = create(tool, name=name)
     assert response.status_code == 400
-    message = response.json()["name"][0]
+    message = messages(response)["name"][0]
     assert "AI alignment" in message or "already exists" in message
     assert not Term.objects.filter(slug="new-term").exists()
 
 
 def test_a_lookalike_message_names_the_existing_term(seed, tool):
-    message = create(tool, name="АI alignment").json()["name"][0]
+    message = messages(create(tool, name="АI alignment"))["name"][0]
     assert message.startswith("“АI alignment” looks like the existing term")
     assert "“AI alignment”" in message
 
@@ -79,7 +80,7 @@ def test_the_admin_refuses_a_lookalike_name(seed, editor_client):
 def test_slugs_are_unique_whatever_their_case(seed, tool):
     response = create(tool, name="Alignment of AI", slug="AI-Alignment")
     assert response.status_code == 400
-    assert "slug" in response.json()
+    assert "slug" in messages(response)
     assert not Term.objects.filter(name="Alignment of AI").exists()
 
 

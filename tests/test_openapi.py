@@ -2,6 +2,8 @@ import pytest
 from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
 
+PROBLEM = "application/problem+json"
+
 ENDPOINTS = [
     "/api/v1/terms/",
     "/api/v1/terms/{slug}/",
@@ -102,7 +104,74 @@ def test_schema_documents_the_400_a_bad_term_list_parameter_answers(schema):
     assert "400" in responses
     error = resolve(schema, responses["400"])
     assert error["description"]
-    assert "application/json" in error["content"]
+    assert PROBLEM in error["content"]
+
+
+# Every operation answers these: a bad Host or an unknown query parameter
+# (400), an Accept it cannot meet (406), an overlong address (414), too many
+# requests (429), a bug (500), the database down (503).
+ANY_OPERATION = {400, 406, 414, 429, 500, 503}
+# Besides those, by operation: the statuses each one can answer.
+ERRORS_OF = {
+    ("get", "/api/v1/terms/"): {401, 404, 412},  # 404: a page past the end
+    ("get", "/api/v1/terms/{slug}/"): {401, 404, 412},
+    ("get", "/api/v1/terms/{slug}/citations/"): {401, 404, 412},
+    ("get", "/api/v1/index/"): {401, 412},
+    ("get", "/api/v1/index/{letter}/"): {401, 404, 412},
+    ("get", "/api/v1/autocomplete/"): {401, 412},
+    ("get", "/api/v1/sources/"): {401, 404, 412},
+    ("get", "/api/v1/sources/{id}/"): {401, 404, 412},
+    ("get", "/api/v1/categories/"): {401, 404, 412},
+    ("get", "/api/v1/categories/{slug}/"): {401, 404, 412},
+    ("get", "/api/v1/sync/"): {401, 410, 412},
+    ("get", "/api/v1/preview/"): {403, 404},  # no account: the token is all
+    ("post", "/api/v1/terms/"): {401, 403, 409, 413, 415},
+    ("put", "/api/v1/terms/{slug}/"): {401, 403, 404, 409, 412, 413, 415, 428},
+    ("patch", "/api/v1/terms/{slug}/"): {401, 403, 404, 409, 412, 413, 415, 428},
+    ("delete", "/api/v1/terms/{slug}/"): {401, 403, 404, 409, 412, 428},
+    ("post", "/api/v1/sources/"): {401, 403, 409, 413, 415},
+    ("put", "/api/v1/sources/{id}/"): {401, 403, 404, 409, 412, 413, 415, 428},
+    ("patch", "/api/v1/sources/{id}/"): {401, 403, 404, 409, 412, 413, 415, 428},
+    ("delete", "/api/v1/sources/{id}/"): {401, 403, 404, 409, 412, 428},
+}
+
+
+def test_schema_lists_the_errors_of_every_operation(schema):
+    operations = {
+        (method, path)
+        for path, methods in schema["paths"].items()
+        for method in methods
+        if method != "parameters"
+    }
+    assert operations == set(ERRORS_OF)
+
+
+def test_every_error_an_operation_answers_is_a_documented_problem(schema):
+    undeclared = {}
+    for (method, path), own in ERRORS_OF.items():
+        responses = schema["paths"][path][method]["responses"]
+        errors = {int(status) for status in responses if int(status) >= 400}
+        if errors != ANY_OPERATION | own:
+            undeclared[method, path] = errors ^ (ANY_OPERATION | own)
+        for status in errors:
+            response = resolve(schema, responses[str(status)])
+            assert response["description"], (method, path, status)
+            assert list(response["content"]) == [PROBLEM], (method, path, status)
+            body = response["content"][PROBLEM]["schema"]
+            assert body == {"$ref": "#/components/schemas/Problem"}
+        for status in {429, 503} & errors:
+            assert "Retry-After" in responses[str(status)]["headers"]
+    assert undeclared == {}, "statuses missing or not expected"
+
+
+def test_the_problem_component_has_the_rfc_9457_members(schema):
+    problem = schema["components"]["schemas"]["Problem"]
+    members = {"type", "title", "status", "detail", "instance", "errors"}
+    assert set(problem["properties"]) == members
+    assert set(problem["required"]) == members
+    error = resolve(schema, problem["properties"]["errors"]["items"])
+    assert {"param", "pointer", "detail", "code"} == set(error["properties"])
+    assert set(error["required"]) == {"detail", "code"}
 
 
 def test_schema_documents_what_a_term_detail_embeds(schema):
@@ -123,7 +192,8 @@ def test_a_term_detail_matches_its_documented_schema(api, seed, schema):
 def test_a_bad_term_list_parameter_answers_the_documented_400(api, db, schema):
     response = api.get("/api/v1/terms/?letter=Z9")
     assert response.status_code == 400
-    documented_body(schema, "/api/v1/terms/", "400").validate(response.json())
+    assert response["Content-Type"] == PROBLEM
+    documented_body(schema, "/api/v1/terms/", "400", PROBLEM).validate(response.json())
 
 
 def test_a_term_as_json_ld_matches_its_documented_schema(api, seed, schema):

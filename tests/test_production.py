@@ -184,7 +184,7 @@ def test_the_api_answers_503_with_retry_after_when_the_database_is_unreachable(
         status, headers, body = fetch(base + path)
         assert status == 503, body
         assert int(headers["Retry-After"]) > 0
-        assert headers["Content-Type"] == "application/json"
+        assert headers["Content-Type"] == "application/problem+json"
         assert "database" in json.loads(body)["detail"].lower()
 
 
@@ -209,14 +209,14 @@ def test_the_api_serves_and_healthz_says_degraded_while_redis_is_unreachable(
     assert text.count("rate limits are not enforced") == 1
 
 
-def test_a_bad_host_is_a_json_400_and_one_log_line_without_a_traceback(
+def test_a_bad_host_is_a_400_problem_and_one_log_line_without_a_traceback(
     gunicorn, tmp_path
 ):
     base, log = gunicorn(f"sqlite:///{tmp_path / 'prod.sqlite3'}")
     for _ in range(3):
         status, headers, body = fetch(f"{base}/api/v1/index/", Host="attacker.example")
         assert status == 400
-        assert headers["Content-Type"] == "application/json"
+        assert headers["Content-Type"] == "application/problem+json"
         assert "host" in json.loads(body)["detail"].lower()
     time.sleep(0.5)
     log.seek(0)
@@ -232,11 +232,11 @@ def test_gunicorn_lets_the_longest_request_line_it_can_through_to_the_app():
     assert config["limit_request_line"] == 8190  # gunicorn's maximum
 
 
-def test_a_long_address_is_a_json_414_from_the_app_not_gunicorn_s_page(
+def test_a_long_address_is_a_414_problem_from_the_app_not_gunicorn_s_page(
     gunicorn, tmp_path
 ):
     base, _ = gunicorn(f"sqlite:///{tmp_path / 'prod.sqlite3'}")
     status, headers, body = fetch(f"{base}/api/v1/terms/?search={'x' * 6000}")
     assert status == 414
-    assert headers["Content-Type"] == "application/json"
+    assert headers["Content-Type"] == "application/problem+json"
     assert "4096" in json.loads(body)["detail"]

@@ -169,10 +169,10 @@ NEGOTIATED = [
     ("application/ld+json", URL, 200, "application/ld+json"),
     ("application/ld+json; q=0.9", URL, 200, "application/ld+json"),
     ("application/ld+json, */*;q=0.1", URL, 200, "application/ld+json"),
-    ("image/png", URL, 406, "application/json"),
+    ("image/png", URL, 406, "application/problem+json"),
     (None, URL + "?format=jsonld", 200, "application/ld+json"),
-    ("application/json", URL + "?format=jsonld", 406, "application/json"),
-    ("application/ld+json", "/api/v1/terms/", 406, "application/json"),
+    ("application/json", URL + "?format=jsonld", 406, "application/problem+json"),
+    ("application/ld+json", "/api/v1/terms/", 406, "application/problem+json"),
     ("application/ld+json, */*;q=0.1", "/api/v1/terms/", 200, "application/json"),
     ("application/json", "/api/v1/terms/", 200, "application/json"),
 ]

@@ -3,6 +3,7 @@
 import pytest
 
 from terms.models import Citation, Source
+from tests.problems import messages
 
 
 def test_source_detail_lists_the_terms_citing_it(api, seed):
@@ -52,7 +53,7 @@ def test_sources_are_listed_by_title_and_filterable(api, seed):
 def test_bad_source_parameters_are_400s(api, db, query, parameter):
     response = api.get(f"/api/v1/sources/?{query}")
     assert response.status_code == 400
-    assert list(response.json()) == [parameter]
+    assert list(messages(response)) == [parameter]
 
 
 @pytest.mark.parametrize("address", ["abc", "99999999999999999999999", "0"])

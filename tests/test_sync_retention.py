@@ -134,7 +134,10 @@ def test_the_410_body_is_the_one_the_schema_documents(synced, api):
     response = api.get("/api/v1/sync/", {"cursor": cursor})
     assert response.status_code == 410
     schema = api.get("/api/schema/?format=json").json()
-    documented_body(schema, "/api/v1/sync/", "410").validate(response.json())
+    documented = documented_body(
+        schema, "/api/v1/sync/", "410", "application/problem+json"
+    )
+    documented.validate(response.json())
 
 
 def test_a_cursor_at_the_pruned_point_syncs_on_once_all_due_is_pruned(synced, api):
@@ -217,7 +220,7 @@ def test_the_schema_declares_the_410_of_the_sync_feed(api, db):
     responses = schema["paths"]["/api/v1/sync/"]["get"]["responses"]
     assert "410" in responses
     assert "resync from scratch" in responses["410"]["description"].lower()
-    assert "application/json" in responses["410"]["content"]
+    assert "application/problem+json" in responses["410"]["content"]
 
 
 def test_pruning_keeps_every_resources_version(api, make_term, settings):

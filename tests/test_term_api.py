@@ -53,8 +53,8 @@ def test_detail_embeds_sources_further_reading_and_see_also(api, make_term, link
 def test_unknown_slug_is_a_json_404(api, db):
     response = api.get("/api/v1/terms/no-such-term/")
     assert response.status_code == 404
-    assert response["Content-Type"] == "application/json"
-    assert "detail" in response.json()
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["detail"] == "No term has this slug."
 
 
 def test_drafts_are_hidden_from_anonymous_readers(api, make_term):
@@ -114,8 +114,8 @@ def test_an_unknown_api_address_is_a_json_404(api, db, settings, debug, path):
     settings.DEBUG = debug
     response = api.get(path)
     assert response.status_code == 404
-    assert response["Content-Type"] == "application/json"
-    assert response.json() == {"detail": "Not found."}
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["detail"] == "Nothing has this address."
 
 
 def test_the_browsable_api_keeps_its_own_404_page_in_development(
@@ -128,6 +128,7 @@ def test_the_browsable_api_keeps_its_own_404_page_in_development(
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
     assert b"/static/rest_framework/" in response.content  # the browsable API
+    assert b"about:blank" in response.content  # showing the problem
 
 
 def test_an_api_address_without_its_slash_still_redirects_in_development(

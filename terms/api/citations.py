@@ -12,7 +12,6 @@ from terms.changes import versions
 from terms.changes.models import Change
 from terms.models import Term
 
-from . import schema
 from .views import ReadMixin
 
 
@@ -87,12 +86,6 @@ class TermCitationsView(ReadMixin, generics.GenericAPIView):
         visible = Term.objects.visible_to(self.request.user)
         return visible.with_related(linkable=visible)
 
-    def handle_exception(self, exc):
-        # Errors are JSON, as everywhere in the API, whatever was asked for.
-        self.request.accepted_renderer = renderers.JSONRenderer()
-        self.request.accepted_media_type = "application/json"
-        return super().handle_exception(exc)
-
     def read_version(self):
         slug = self.kwargs["slug"]
         return versions.of_key(
@@ -110,10 +103,6 @@ class TermCitationsView(ReadMixin, generics.GenericAPIView):
             (200, BibTeXRenderer.media_type): OpenApiResponse(
                 OpenApiTypes.STR, description="BibTeX entries."
             ),
-            # Errors are JSON here too (handle_exception).
-            304: schema.NOT_MODIFIED,
-            (400, "application/json"): schema.VALIDATION_ERROR,
-            (404, "application/json"): schema.NOT_FOUND,
         },
     )
     def get(self, request, slug):

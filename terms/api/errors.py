@@ -1,48 +1,53 @@
-"""JSON error pages under /api/, where a front-end expects JSON, not HTML."""
+"""Errors answered outside REST framework's views: Django's handlers and the
+middlewares. Under /api/ each is a problem (terms/api/problems.py), as a
+front-end expects; elsewhere (the admin) Django's own pages."""
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost, RequestDataTooBig
-from django.http import HttpResponse, HttpResponseNotFound, JsonResponse
+from django.http import HttpResponse, HttpResponseNotFound
 from django.views import defaults
+
+from . import problems
+
+
+def under_api(request) -> bool:
+    return request.path.startswith("/api/")
 
 
 def error_response(request, status: int, detail: str, headers=None) -> HttpResponse:
-    """An error answered before any view (or instead of one): JSON under
+    """An error answered before any view (or instead of one): a problem under
     /api/, plain text elsewhere."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": detail}, status=status, headers=headers)
+    if under_api(request):
+        return problems.response(request, status, detail, headers=headers)
     return HttpResponse(
         detail, status=status, headers=headers, content_type="text/plain; charset=utf-8"
     )
 
 
 def bad_request(request, exception):
-    if request.path.startswith("/api/"):
-        if isinstance(exception, RequestDataTooBig):
-            return JsonResponse(
-                {"detail": "The request body is too large."}, status=413
-            )
-        if isinstance(exception, DisallowedHost):
-            return JsonResponse(
-                {"detail": "The Host header names a host this site does not serve."},
-                status=400,
-            )
-        return JsonResponse({"detail": "Bad request."}, status=400)
-    return defaults.bad_request(request, exception)
+    if not under_api(request):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        detail = f"The request body is too large: at most {limit} bytes are accepted."
+        return problems.response(request, 413, detail)
+    if isinstance(exception, DisallowedHost):
+        detail = "The Host header names a host this site does not serve."
+        return problems.response(request, 400, detail)
+    return problems.response(request, 400, "Bad request.")
 
 
 def not_found(request, exception):
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not found."}, status=404)
+    if under_api(request):
+        return problems.response(request, 404, "Nothing has this address.")
     return defaults.page_not_found(request, exception)
 
 
 class DebugNotFoundMiddleware:
     """With DEBUG on, Django answers an address that matches no URL (or a
     view's Http404) with its HTML debug page rather than handler404: under
-    /api/ this answers what handler404 does in production instead. REST
-    framework's own 404s (its Response, JSON or the browsable API) are left
-    as they are."""
+    /api/ this answers what handler404 does in production instead. The API's
+    own 404s are problems already and are left as they are."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -52,13 +57,15 @@ class DebugNotFoundMiddleware:
         if (
             settings.DEBUG
             and isinstance(response, HttpResponseNotFound)
-            and request.path.startswith("/api/")
+            and under_api(request)
         ):
             return not_found(request, None)
         return response
 
 
 def server_error(request):
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Server error."}, status=500)
+    if under_api(request):
+        return problems.response(
+            request, 500, "Something went wrong on our side; it has been logged."
+        )
     return defaults.server_error(request)

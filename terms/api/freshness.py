@@ -218,7 +218,8 @@ class ConditionalGetMixin:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        if request.method in CHECKED_WRITES:
+        # Only a write the view takes (else a 405 follows: nothing to check).
+        if request.method in CHECKED_WRITES and hasattr(self, request.method.lower()):
             versions.lock()
             check_if_match(request, self.own_version())
         if request.method in SAFE_METHODS:
@@ -237,8 +238,11 @@ class ConditionalGetMixin:
             last_modified=version.changed_at and int(version.changed_at.timestamp()),
             response=headers,
         )
-        if answer is not headers:  # 304 Not Modified
-            raise ShortCircuit(answer)
+        if answer is headers:
+            return
+        if answer.status_code == status.HTTP_412_PRECONDITION_FAILED:
+            raise PreconditionFailed()  # If-Match or If-Unmodified-Since on a read
+        raise ShortCircuit(answer)  # 304 Not Modified
 
     def handle_exception(self, exc):
         if isinstance(exc, ShortCircuit):

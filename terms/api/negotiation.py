@@ -19,7 +19,16 @@ from .jsonld import JSONLDRenderer
 
 class ContentNegotiation(DefaultContentNegotiation):
     def select_renderer(self, request, renderers, format_suffix=None):
-        renderer, _ = super().select_renderer(request, renderers, format_suffix)
+        try:
+            renderer, _ = super().select_renderer(request, renderers, format_suffix)
+        except NotAcceptable as error:
+            asked = request.headers.get("Accept", "")
+            served = ", ".join(dict.fromkeys(r.media_type for r in renderers))
+            raise NotAcceptable(
+                f"The Accept header ({asked}) names no format this endpoint "
+                f"serves: {served}.",
+                available_renderers=error.available_renderers,
+            ) from error
         return renderer, renderer.media_type
 
 

@@ -16,7 +16,7 @@ from .filters import MultiValueFilter
 NOT_EMPTY = {"minLength": 1}
 
 
-class AutoSchema(openapi.AutoSchema):
+class StrictAutoSchema(openapi.AutoSchema):
     def get_auth(self):
         """A read that anyone may make needs no credentials: an empty list.
         A token still counts where sent (an editor's read also sees drafts,

@@ -7,6 +7,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.settings import api_settings
 
 from .filters import MultiValueFilter
+from .problems import ParameterError
 
 
 def undecodable_parameters(query_string: str) -> dict[str, list[str]]:
@@ -73,7 +74,7 @@ class StrictQueryParametersMixin:
                 errors[name] = ["Null characters are not allowed."]
         errors |= undecodable_parameters(request.META.get("QUERY_STRING", ""))
         if errors:
-            raise ValidationError(errors)
+            raise ParameterError(errors)
 
     def filter_queryset(self, queryset):
         # Only lists take filters (any other query parameter is refused above).
@@ -86,7 +87,7 @@ class StrictQueryParametersMixin:
             return super().perform_content_negotiation(request, force)
         except Http404 as error:
             formats = ", ".join(r.format for r in self.get_renderers())
-            raise ValidationError(
+            raise ParameterError(
                 {"format": [f"Unknown format. This endpoint serves: {formats}."]}
             ) from error
 

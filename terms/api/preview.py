@@ -49,9 +49,12 @@ class PreviewView(StrictQueryParametersMixin, generics.GenericAPIView):
         parameters=[PreviewQuery],
         responses={
             200: TermDetailSerializer,
-            400: schema.VALIDATION_ERROR,
-            403: schema.DETAIL,
-            404: schema.NOT_FOUND,
+            **schema.problems(
+                {
+                    403: "The token is not valid, or it expired.",
+                    404: "The term the token names no longer exists.",
+                }
+            ),
         },
     )
     def get(self, request):

@@ -28,7 +28,8 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date
 from rest_framework.settings import api_settings
 
-from .freshness import FILED, replay_key
+from . import problems
+from .freshness import FILED, PreconditionFailed, replay_key
 from .unavailable import UNAVAILABLE
 
 # Only the content API's reads are filed (not its schema or docs pages);
@@ -130,6 +131,8 @@ def replay(request, headers, content):
         response=validators,
     )
     if answer is not validators:  # 304, or 412 for a failed If-Match
+        if answer.status_code == 412:
+            return problems.response(request, 412, PreconditionFailed.default_detail)
         if answer.status_code == 304:
             for name in KEYS:
                 if name in headers:

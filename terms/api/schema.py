@@ -1,17 +1,17 @@
-"""Shared pieces of the OpenAPI document: common parameters and error shapes."""
+"""Shared pieces of the OpenAPI document: common parameters, and the errors
+every operation can answer."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
-    inline_serializer,
 )
 from rest_framework import serializers
 
 from terms import letters
 
-from .openapi import Shape, SparseFields
+from .openapi import Shape, SparseFields, StrictAutoSchema
 
 
 def fields_parameter(serializer_class) -> OpenApiParameter:
@@ -35,40 +35,12 @@ def sparse(serializer_class, **kwargs) -> SparseFields:
     return SparseFields(serializer_class, **kwargs)
 
 
-VALIDATION_ERROR = OpenApiResponse(
-    response={
-        "type": "object",
-        "description": "Each bad query parameter, with why it was refused.",
-        "additionalProperties": {"type": "array", "items": {"type": "string"}},
-        "example": {
-            "letter": ["Select a valid choice. Z9 is not one of the available choices."]
-        },
-    },
-    description="A query parameter is unknown, given twice, or its value is "
-    "malformed. The body maps each bad parameter to its messages.",
+NOT_MODIFIED = (
+    "The `If-None-Match` or `If-Modified-Since` validator still matches: no "
+    "body; reuse the cached response."
 )
-
-NOT_FOUND = OpenApiResponse(
-    response=inline_serializer("NotFound", {"detail": serializers.CharField()}),
-    description="Nothing has this address (or the page number is past the end).",
-)
-
-NOT_MODIFIED = OpenApiResponse(
-    description="The `If-None-Match` or `If-Modified-Since` validator still "
-    "matches: no body; reuse the cached response."
-)
-
 REDIRECT = OpenApiResponse(
     description="An old slug: `Location` holds the term's current URL."
-)
-
-PAGE_NOT_FOUND = OpenApiResponse(
-    response={
-        "type": "object",
-        "additionalProperties": {"type": "array", "items": {"type": "string"}},
-        "example": {"page": ["Invalid page."]},
-    },
-    description="The page number is past the end.",
 )
 
 LETTER = OpenApiParameter(
@@ -90,21 +62,6 @@ def pagination_parameters(paginator_class) -> list[OpenApiParameter]:
         for parameter in paginator_class().get_schema_operation_parameters(None)
     ]
 
-
-LIST_ERRORS = {304: NOT_MODIFIED, 400: VALIDATION_ERROR, 404: PAGE_NOT_FOUND}
-
-LETTER_NOT_FOUND = OpenApiResponse(
-    response={
-        "type": "object",
-        "additionalProperties": {},
-        "example": {
-            "detail": "The index has no letter 'q': its letters are A–Z and 0-9."
-        },
-    },
-    description="The index has no such letter (`detail`; its letters are A–Z "
-    "and 0-9), or the page number is past the letter's last page (`page`).",
-)
-DETAIL_ERRORS = {304: NOT_MODIFIED, 400: VALIDATION_ERROR, 404: NOT_FOUND}
 
 _THING = {
     "type": "object",
@@ -177,16 +134,6 @@ TERM_JSONLD = OpenApiResponse(
 )
 
 
-DETAIL = OpenApiResponse(
-    response=inline_serializer("Detail", {"detail": serializers.CharField()}),
-    description="Why the request was refused.",
-)
-CURSOR_EXPIRED = OpenApiResponse(
-    response=DETAIL.response,
-    description="Gone: changes after this cursor were pruned from the change log, "
-    "which keeps a set number of days of them. Resync from scratch: drop the "
-    "cursor and your copy, and start again without a cursor.",
-)
 IF_MATCH = OpenApiParameter(
     "If-Match",
     OpenApiTypes.STR,
@@ -194,24 +141,6 @@ IF_MATCH = OpenApiParameter(
     description="The ETag of your last read; a stale one is refused with 412. "
     "Required when the server sets GLOSSARY_REQUIRE_IF_MATCH.",
 )
-WRITE_ERRORS = {
-    400: OpenApiResponse(
-        response={
-            "type": "object",
-            "additionalProperties": {},
-            "description": "Each invalid field with its messages.",
-        },
-        description="Invalid: the body names each failing field.",
-    ),
-    401: DETAIL,
-    403: DETAIL,
-    404: NOT_FOUND,
-    412: DETAIL,
-    413: DETAIL,
-    415: DETAIL,
-    428: DETAIL,
-    429: DETAIL,
-}
 
 
 # A source's id (the router's lookup_value_regex would make it a string).
@@ -224,12 +153,12 @@ def reads(plural: str, detail_summary: str, serializer, *key) -> dict:
         "list": extend_schema(
             summary=f"List {plural}",
             parameters=[fields_parameter(serializer)],
-            responses={200: sparse(serializer, many=True), **LIST_ERRORS},
+            responses={200: sparse(serializer, many=True)},
         ),
         "retrieve": extend_schema(
             summary=detail_summary,
             parameters=[fields_parameter(serializer), *key],
-            responses={200: sparse(serializer), **DETAIL_ERRORS},
+            responses={200: sparse(serializer)},
         ),
     }
 
@@ -240,23 +169,173 @@ def writes(name: str, write_serializer, read_serializer, *key) -> dict:
         "create": extend_schema(
             summary=f"Create a {name}",
             request=write_serializer,
-            responses={201: read_serializer, **WRITE_ERRORS},
+            responses={201: read_serializer},
         ),
         "update": extend_schema(
             summary=f"Replace a {name}",
             parameters=[IF_MATCH, *key],
             request=write_serializer,
-            responses={200: read_serializer, **WRITE_ERRORS},
+            responses={200: read_serializer},
         ),
         "partial_update": extend_schema(
             summary=f"Change some fields of a {name}",
             parameters=[IF_MATCH, *key],
             request=write_serializer,
-            responses={200: read_serializer, **WRITE_ERRORS},
+            responses={200: read_serializer},
         ),
         "destroy": extend_schema(
             summary=f"Delete a {name}",
             parameters=[IF_MATCH, *key],
-            responses={204: None, 409: DETAIL, **WRITE_ERRORS},
+            responses={204: None},
         ),
     }
+
+
+# Errors ---------------------------------------------------------------------
+# Every operation declares each error status it can answer, each with the one
+# Problem body (terms/api/problems.py). AutoSchema adds them from what the
+# view is (its methods, path parameters, pagination, authentication,
+# throttles, validators); a view declares what only it answers (the sync
+# feed's 410, the preview's 403) with `problems()`.
+
+
+class ProblemErrorSerializer(serializers.Serializer):
+    param = serializers.CharField(
+        required=False, help_text="The query parameter this is about."
+    )
+    pointer = serializers.CharField(
+        required=False,
+        help_text="A JSON Pointer to the request body member this is about: "
+        '"/citations/0/source"; "" for the body as a whole.',
+    )
+    detail = serializers.CharField(help_text="What is wrong with it.")
+    code = serializers.CharField(
+        help_text="A stable code for the error: `invalid`, `required`, "
+        "`invalid_choice`, `max_length`…"
+    )
+
+
+class ProblemSerializer(serializers.Serializer):
+    """An error, as RFC 9457 problem details (`application/problem+json`)."""
+
+    type = serializers.CharField(
+        help_text="`about:blank`: the status says what kind of problem it is."
+    )
+    title = serializers.CharField(help_text="The status's phrase: `Not Found`.")
+    status = serializers.IntegerField(help_text="The HTTP status code.")
+    detail = serializers.CharField(
+        help_text="What was wrong, naming the parameter or field, for people."
+    )
+    instance = serializers.CharField(help_text="The path the request was sent to.")
+    errors = ProblemErrorSerializer(
+        many=True,
+        help_text="Each bad query parameter (`param`) or request body member "
+        "(`pointer`); empty when the problem is the request as a whole.",
+    )
+
+
+STATUS_DESCRIPTIONS = {
+    400: "A query parameter is unknown, given twice or malformed, or the body "
+    "is invalid: `errors` names each one.",
+    401: "The token or session is missing or not valid.",
+    403: "The user may not do this (`detail` says why).",
+    404: "Nothing has this address.",
+    406: "The Accept header names no format this endpoint serves.",
+    409: "Another write changed this at the same time, or it is still in use.",
+    410: "Gone.",
+    412: "If-Match (or If-Unmodified-Since) does not name the resource's "
+    "current version: read it again and retry.",
+    413: "The request body is too large.",
+    414: "The address is longer than 4096 characters.",
+    415: "The body is not JSON (`Content-Type: application/json`).",
+    428: "This server requires If-Match on writes.",
+    429: "Too many requests: retry after `Retry-After` seconds.",
+    500: "A bug on the server's side.",
+    503: "The database is unavailable: retry after `Retry-After` seconds.",
+}
+PAGE_PAST_END = "the page number is past the end (`errors` then names `page`)"
+RETRY_AFTER = {
+    "Retry-After": {
+        "schema": {"type": "integer"},
+        "description": "Seconds to wait before retrying.",
+    }
+}
+WITH_BODY = ("POST", "PUT", "PATCH")
+
+
+def problem(description: str) -> OpenApiResponse:
+    return OpenApiResponse(response=ProblemSerializer, description=description)
+
+
+def problems(described: dict[int, str]) -> dict:
+    """Error responses an operation answers besides those AutoSchema finds,
+    for `extend_schema(responses=…)`."""
+    from .problems import MEDIA_TYPE
+
+    return {(status, MEDIA_TYPE): problem(text) for status, text in described.items()}
+
+
+def paginated(view) -> bool:
+    """Whether the view answers pages (a viewset's list, or a view of its own)."""
+    return view.pagination_class is not None and getattr(view, "action", "list") in (
+        "list",
+        None,
+    )
+
+
+def problem_statuses(view, method: str, path: str) -> set[int]:
+    """The error statuses an operation can answer, from what its view is."""
+    from .freshness import CHECKED_WRITES, ConditionalGetMixin
+
+    # Any request: a bad Host or an unknown parameter, an Accept it cannot
+    # meet, an overlong address, a bug, the database down.
+    statuses = {400, 406, 414, 500, 503}
+    if view.get_throttles():
+        statuses.add(429)
+    if view.get_authenticators():
+        statuses.add(401)  # a token that is not valid, even on a read
+    if "{" in path:
+        statuses.add(404)
+    if method == "GET":
+        if paginated(view):
+            statuses.add(404)  # a page past the end
+        if isinstance(view, ConditionalGetMixin):
+            statuses.add(412)  # If-Match on a read
+        return statuses
+    statuses |= {403, 409}
+    if method in WITH_BODY:
+        statuses |= {413, 415}
+    if method in CHECKED_WRITES and isinstance(view, ConditionalGetMixin):
+        statuses |= {412, 428}
+    return statuses
+
+
+class AutoSchema(StrictAutoSchema):
+    """drf-spectacular's, with the errors each operation can answer."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        from .freshness import ConditionalGetMixin
+        from .problems import MEDIA_TYPE
+
+        if self.method == "GET" and isinstance(self.view, ConditionalGetMixin):
+            responses.setdefault("304", {"description": NOT_MODIFIED})
+        described = dict(STATUS_DESCRIPTIONS)
+        if self.method == "GET" and paginated(self.view):
+            described[404] = (
+                f"Nothing has this address, or {PAGE_PAST_END}."
+                if "{" in self.path  # a letter's page: a letter too
+                else f"{PAGE_PAST_END.capitalize()}."
+            )
+        for status in sorted(problem_statuses(self.view, self.method, self.path)):
+            if str(status) in responses:
+                continue  # the view said it itself
+            responses[str(status)] = self._get_response_for_code(
+                problem(described[status]), str(status), [MEDIA_TYPE]
+            )
+        for status in ("429", "503"):
+            if status in responses:
+                responses[status]["headers"] = RETRY_AFTER
+        return dict(sorted(responses.items()))

@@ -108,8 +108,14 @@ class SyncView(
         parameters=[SyncQuery],
         responses={
             200: SyncPageSerializer,
-            400: schema.VALIDATION_ERROR,
-            410: schema.CURSOR_EXPIRED,
+            **schema.problems(
+                {
+                    410: "Gone: changes after this cursor were pruned from the "
+                    "change log, which keeps a set number of days of them. "
+                    "Resync from scratch: drop the cursor and your copy, and "
+                    "start again without a cursor."
+                }
+            ),
         },
     )
     def get(self, request):

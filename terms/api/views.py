@@ -117,7 +117,6 @@ class VersionedMixin(ReadMixin):
             200: schema.sparse(
                 TermListSerializer, partial_class=TermDetailSerializer, many=True
             ),
-            **schema.LIST_ERRORS,
         },
     ),
     retrieve=extend_schema(
@@ -130,7 +129,6 @@ class VersionedMixin(ReadMixin):
             (200, "application/json"): schema.sparse(TermDetailSerializer),
             (200, "application/ld+json"): schema.TERM_JSONLD,
             301: schema.REDIRECT,
-            **schema.DETAIL_ERRORS,
         },
     ),
     **schema.writes("term", TermWriteSerializer, TermDetailSerializer),
@@ -295,7 +293,7 @@ class IndexView(ReadMixin, generics.GenericAPIView):
 
     @extend_schema(
         summary="The A–Z index",
-        responses={200: IndexSerializer, 304: schema.NOT_MODIFIED},
+        responses={200: IndexSerializer},
     )
     def get(self, request):
         terms = self.get_queryset()
@@ -343,8 +341,13 @@ class IndexLetterView(ReadMixin, generics.GenericAPIView):
         parameters=[schema.LETTER, *schema.pagination_parameters(LetterPagination)],
         responses={
             200: IndexLetterPageSerializer,
-            **schema.LIST_ERRORS,
-            404: schema.LETTER_NOT_FOUND,
+            **schema.problems(
+                {
+                    404: "The index has no such letter (its letters are A–Z and "
+                    "0-9), or the page number is past the letter's last page "
+                    "(`errors` then names `page`)."
+                }
+            ),
         },
     )
     def get(self, request, letter):
@@ -393,7 +396,7 @@ class AutocompleteView(ReadMixin, generics.GenericAPIView):
     @extend_schema(
         summary="Autocomplete term names and aliases",
         parameters=[AutocompleteQuery],
-        responses={200: SuggestionsSerializer, 400: schema.VALIDATION_ERROR},
+        responses={200: SuggestionsSerializer},
     )
     def get(self, request):
         query = AutocompleteQuery(data=request.query_params)
