@@ -8,6 +8,7 @@ values, not as records. The records to write go to another spool each, which
 writing.py writes only once every record has passed.
 """
 
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -190,11 +191,14 @@ class Check:
                 yield record
 
     def first_of_each_key(self, spool: Spool) -> dict[tuple, int]:
-        """Each natural key's first object number in the file."""
+        """Each natural key's first object number in the file. The keys'
+        parts repeat (a term's slug in each of its citations): interned,
+        each is held once."""
         first = {}
         for record in spool:
             if record.key is not None:
-                first.setdefault(record.key, record.number)
+                key = tuple(sys.intern(part) for part in record.key)
+                first.setdefault(key, record.number)
         return first
 
     def check_references(self, record: Record, fields) -> list[str]:
@@ -253,13 +257,15 @@ class Check:
             held = holders[name]
             if value in held:
                 holder, other = held[value]
+                if isinstance(holder, int):
+                    holder = f"object {holder}"
                 said = message
                 if callable(message):
                     said = message(record.final[name], other).messages[0]
                 problem = f"{record}: {name}: {said} ({holder})"
                 self.problems.append((record.number, problem))
             else:
-                held[value] = (f"object {record.number}", record.final[name])
+                held[value] = (record.number, record.final[name])
 
     def check_publishable(self):
         """The publishing rule (Term.validate_publishable) for every term the
