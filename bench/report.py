@@ -148,8 +148,8 @@ def _command_rows(result: dict) -> list[str]:
         ("loaddata RSS", "loaddata", "loaddata"),
     ]
     lines = [
-        "| row | command | wall s | peak RSS MB | target | met |",
-        "| --- | --- | ---: | ---: | --- | --- |",
+        "| row | command | wall s | CPU s | peak RSS MB | target | met |",
+        "| --- | --- | ---: | ---: | ---: | --- | --- |",
     ]
     for row, command, name in rows:
         rss = result.get(f"{name}_rss_mb")
@@ -159,8 +159,10 @@ def _command_rows(result: dict) -> list[str]:
         if row != "loaddata RSS":
             target = f"< {COMMAND_RSS_TARGET_MB} MB"
             met = "yes" if rss < COMMAND_RSS_TARGET_MB else "**no**"
-        seconds = result.get(f"{name}_s")
-        lines.append(f"| {row} | {command} | {seconds} | {rss} | {target} | {met} |")
+        seconds, cpu = result.get(f"{name}_s"), result.get(f"{name}_cpu_s")
+        lines.append(
+            f"| {row} | {command} | {seconds} | {cpu} | {rss} | {target} | {met} |"
+        )
     return [*lines, ""] if len(lines) > 2 else []
 
 

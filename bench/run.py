@@ -220,13 +220,14 @@ def server_environment(database: Database) -> dict[str, str]:
 
 def manage(env, *args: str, stdout=None) -> float:
     """Run a management command; its wall time in seconds."""
-    return measured(env, *args, stdout=stdout)[0]
+    return measured(env, *args, stdout=stdout)["s"]
 
 
-def measured(env, *args: str, stdout=None) -> tuple[float, float]:
-    """Run a management command; its wall time in seconds and its peak
-    resident memory in MB (the kernel's high-water mark for the process,
-    read as it is reaped)."""
+def measured(env, *args: str, stdout=None) -> dict[str, float]:
+    """Run a management command: its wall time in seconds ("s"), its CPU
+    time ("cpu_s", user and system: on a shared machine it varies less than
+    the wall time) and its peak resident memory in MB ("rss_mb": the
+    kernel's high-water mark for the process, read as it is reaped)."""
     started = time.perf_counter()
     command = [sys.executable, "manage.py", *args]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=stdout)
@@ -235,7 +236,11 @@ def measured(env, *args: str, stdout=None) -> tuple[float, float]:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode:
         raise subprocess.CalledProcessError(process.returncode, command)
-    return seconds, round(usage.ru_maxrss / 1024, 1)  # kilobytes on Linux
+    return {
+        "s": seconds,
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+        "rss_mb": round(usage.ru_maxrss / 1024, 1),  # kilobytes on Linux
+    }
 
 
 def build(env, options) -> dict:
@@ -476,9 +481,8 @@ def import_comparison(env, database: Database, options) -> dict:
     result = {"file": export.name}
     if exists("export_glossary"):
         step("Exporting with export_glossary")
-        result["export_s"], result["export_rss_mb"] = measured(
-            env, "export_glossary", str(export)
-        )
+        took = measured(env, "export_glossary", str(export))
+        result |= {f"export_{name}": value for name, value in took.items()}
         result["exported_by"] = "export_glossary"
     else:
         step("No export_glossary command: exporting with dumpdata instead")
@@ -505,9 +509,8 @@ def import_comparison(env, database: Database, options) -> dict:
             manage(target_env, "migrate", "--no-input", "-v0")
             step(f"Timing {name} of {export.name} into an empty database")
             try:
-                result[f"{name}_s"], result[f"{name}_rss_mb"] = measured(
-                    target_env, *command
-                )
+                took = measured(target_env, *command)
+                result |= {f"{name}_{key}": value for key, value in took.items()}
             except subprocess.CalledProcessError as error:
                 result[f"{name}_s"] = None
                 result[name] = f"failed with exit status {error.returncode}"
