@@ -29,6 +29,8 @@ LARGE = 100_000
 LARGE_RATIO_TARGETS = {"term detail, uncached": 0.4}
 P99_TARGETS_MS = {"search, uncached, paced": 50, "autocomplete, uncached, paced": 20}
 WORKER_RSS_TARGET_MB = 200
+# Issue 12's fifth item: export and import hold a batch, not the glossary.
+COMMAND_RSS_TARGET_MB = 200
 
 
 def machine(database) -> dict:
@@ -110,10 +112,58 @@ def markdown(run: dict) -> str:
         "",
         f"Import: {_import_line(run['import'])}",
         "",
+        *_command_rows(run["import"]),
         f"Webhooks: {_webhooks_line(run.get('webhooks', {'skipped': 'not run'}))}",
         "",
     ]
     return "\n".join(lines)
+
+
+def import_markdown(run: dict) -> str:
+    """The import comparison on its own (bench/run.py --import-only)."""
+    box = run["machine"]
+    return "\n".join(
+        [
+            f"### Export and import, {run['terms']:,} terms on {box['database']} "
+            f"({run['started']})",
+            "",
+            f"{box['cpu']}, {box['cores']} cores, {box['memory_gb']} GB; "
+            f"Python {box['python']}, Django {box['django']}; commit "
+            f"{box['commit']}.",
+            "",
+            f"Import: {_import_line(run['import'])}",
+            "",
+            *_command_rows(run["import"]),
+        ]
+    )
+
+
+def _command_rows(result: dict) -> list[str]:
+    """Each command's wall time and peak RSS, against the RSS target."""
+    if "skipped" in result:
+        return []
+    rows = [
+        ("export RSS", "export_glossary", "export"),
+        ("import RSS", "import_glossary", "import_glossary"),
+        ("loaddata RSS", "loaddata", "loaddata"),
+    ]
+    lines = [
+        "| row | command | wall s | CPU s | peak RSS MB | target | met |",
+        "| --- | --- | ---: | ---: | ---: | --- | --- |",
+    ]
+    for row, command, name in rows:
+        rss = result.get(f"{name}_rss_mb")
+        if rss is None:
+            continue
+        target = met = ""
+        if row != "loaddata RSS":
+            target = f"< {COMMAND_RSS_TARGET_MB} MB"
+            met = "yes" if rss < COMMAND_RSS_TARGET_MB else "**no**"
+        seconds, cpu = result.get(f"{name}_s"), result.get(f"{name}_cpu_s")
+        lines.append(
+            f"| {row} | {command} | {seconds} | {cpu} | {rss} | {target} | {met} |"
+        )
+    return [*lines, ""] if len(lines) > 2 else []
 
 
 def _webhooks_line(result: dict) -> str:
@@ -139,7 +189,7 @@ def _import_line(result: dict) -> str:
     )
     if "import_glossary_s" in result:
         line += f", import_glossary {_seconds(result, 'import_glossary')}"
-        if result["import_glossary_s"] and result["loaddata_s"]:
+        if result["import_glossary_s"] and result.get("loaddata_s"):
             ratio = result["import_glossary_s"] / result["loaddata_s"]
             verdict = "met" if ratio <= 2 else "**missed**"
             line += f" ({ratio:.2f}× loaddata; target ≤ 2×: {verdict})"

@@ -53,6 +53,8 @@ class Endpoint:
 
 def main() -> int:
     options = parse_arguments()
+    if options.import_only:
+        return import_only(options)
     if shutil.which("wrk") is None:
         print(
             "wrk, the load generator, is not installed. Install it with:\n"
@@ -119,6 +121,34 @@ def main() -> int:
     return 0
 
 
+def import_only(options) -> int:
+    """The import comparison alone, on an existing glossary."""
+    RESULTS.mkdir(exist_ok=True)
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        raise SystemExit("--import-only needs DATABASE_URL naming a glossary.")
+    if url.startswith("sqlite:///"):  # the file itself, not a new one
+        database = Database(url, "sqlite", url.removeprefix("sqlite:///"))
+    else:
+        database = bench_database(url, RESULTS, options.terms)
+    run = {
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "terms": options.terms,
+        "machine": report.machine(database),
+        "import": import_comparison(server_environment(database), database, options),
+    }
+    stem = RESULTS / (
+        f"import-{database.vendor}-{options.terms}-"
+        f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}"
+    )
+    markdown = report.import_markdown(run)
+    stem.with_suffix(".json").write_text(json.dumps(run, indent=2) + "\n")
+    stem.with_suffix(".md").write_text(markdown)
+    print("\n" + markdown)
+    print(f"Results: {stem}.json and {stem}.md")
+    return 0
+
+
 def parse_arguments():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--terms", type=int, default=10_000)
@@ -139,6 +169,18 @@ def parse_arguments():
         dest="import_comparison",
         action="store_false",
         help="skip timing loaddata and import_glossary",
+    )
+    parser.add_argument(
+        "--no-loaddata",
+        dest="loaddata",
+        action="store_false",
+        help="in the import comparison, skip loaddata (hours at 100,000 terms)",
+    )
+    parser.add_argument(
+        "--import-only",
+        action="store_true",
+        help="only the import comparison, on the glossary already in the "
+        "database DATABASE_URL names (nothing generated, served or dropped)",
     )
     parser.add_argument(
         "--no-webhooks",
@@ -178,12 +220,27 @@ def server_environment(database: Database) -> dict[str, str]:
 
 def manage(env, *args: str, stdout=None) -> float:
     """Run a management command; its wall time in seconds."""
+    return measured(env, *args, stdout=stdout)["s"]
+
+
+def measured(env, *args: str, stdout=None) -> dict[str, float]:
+    """Run a management command: its wall time in seconds ("s"), its CPU
+    time ("cpu_s", user and system: on a shared machine it varies less than
+    the wall time) and its peak resident memory in MB ("rss_mb": the
+    kernel's high-water mark for the process, read as it is reaped)."""
     started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True,
-        stdout=stdout,
-    )  # fmt: skip
-    return round(time.perf_counter() - started, 2)
+    command = [sys.executable, "manage.py", *args]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=stdout)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = round(time.perf_counter() - started, 2)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, command)
+    return {
+        "s": seconds,
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+        "rss_mb": round(usage.ru_maxrss / 1024, 1),  # kilobytes on Linux
+    }
 
 
 def build(env, options) -> dict:
@@ -424,7 +481,8 @@ def import_comparison(env, database: Database, options) -> dict:
     result = {"file": export.name}
     if exists("export_glossary"):
         step("Exporting with export_glossary")
-        result["export_s"] = manage(env, "export_glossary", str(export))
+        took = measured(env, "export_glossary", str(export))
+        result |= {f"export_{name}": value for name, value in took.items()}
         result["exported_by"] = "export_glossary"
     else:
         step("No export_glossary command: exporting with dumpdata instead")
@@ -436,7 +494,11 @@ def import_comparison(env, database: Database, options) -> dict:
     result["file_mb"] = round(export.stat().st_size / 2**20, 1)
     target = database.sibling("import")
     target_env = env | {"DATABASE_URL": target.url}
-    commands = {"loaddata": ["loaddata", str(export), "-v0"]}
+    commands = {}
+    if options.loaddata:
+        commands["loaddata"] = ["loaddata", str(export), "-v0"]
+    else:
+        result["loaddata"] = "skipped: --no-loaddata"
     if exists("import_glossary"):
         commands["import_glossary"] = ["import_glossary", str(export)]
     else:
@@ -447,7 +509,8 @@ def import_comparison(env, database: Database, options) -> dict:
             manage(target_env, "migrate", "--no-input", "-v0")
             step(f"Timing {name} of {export.name} into an empty database")
             try:
-                result[f"{name}_s"] = manage(target_env, *command)
+                took = measured(target_env, *command)
+                result |= {f"{name}_{key}": value for key, value in took.items()}
             except subprocess.CalledProcessError as error:
                 result[f"{name}_s"] = None
                 result[name] = f"failed with exit status {error.returncode}"

@@ -85,21 +85,38 @@ def show_key(key: tuple) -> str:
     return json.dumps(key[0] if len(key) == 1 else list(key), ensure_ascii=False)
 
 
-def stored(model, fields, keys) -> dict[tuple, tuple[int, dict[str, Any]]]:
-    """The model's rows by natural key, as (pk, values); foreign keys are
-    given as natural keys, looked up in `keys` (pk to natural key by model),
-    to which this model's keys are added."""
+def key_column(model) -> str:
+    """The one field of a model's natural key that a foreign key to it
+    carries: a slug, a key or a username."""
+    if model is get_user_model():
+        return model.USERNAME_FIELD
+    [name] = NATURAL_KEYS[model]
+    return name
+
+
+def columns(fields: list[models.Field]) -> dict[str, str]:
+    """The column to read for each field, by field name: a foreign key is
+    read as its target's natural key, joined in the same query."""
+    return {
+        f.name: f"{f.name}__{key_column(f.related_model)}"
+        if f.is_relation
+        else f.attname
+        for f in fields
+    }
+
+
+def stored(model, fields, query=None) -> dict[tuple, tuple[int, dict[str, Any]]]:
+    """The rows of `query` (default: all the model's rows) by natural key, as
+    (pk, values); a foreign key's value is its target's natural key. `fields`
+    must include the natural key's."""
     rows = {}
-    attnames = [f.attname for f in fields]
-    for pk, *raw in model._base_manager.values_list("pk", *attnames):
+    query = model._base_manager.all() if query is None else query
+    for pk, *raw in query.values_list("pk", *columns(fields).values()):
         values = {
-            f.name: keys[f.related_model][value]
-            if f.is_relation and value is not None
-            else value
+            f.name: (value,) if f.is_relation and value is not None else value
             for f, value in zip(fields, raw, strict=True)
         }
         rows[natural_key(model, values)] = (pk, values)
-    keys[model] = {pk: key for key, (pk, _) in rows.items()}
     return rows
 
 
@@ -115,10 +132,8 @@ def amounts(counts: dict[type[models.Model], int]) -> str:
     return f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
-def user_keys() -> dict[int, tuple[str]]:
-    user = get_user_model()
-    names = user._default_manager.values_list("pk", user.USERNAME_FIELD)
-    return {pk: (name,) for pk, name in names}
-
-
-# Export
+def ids(model) -> dict[tuple, int]:
+    """Every row's pk by its natural key, for a model referred to (whose
+    natural key is one field)."""
+    pairs = model._base_manager.values_list(key_column(model), "pk")
+    return {(value,): pk for value, pk in pairs}

@@ -1,3 +1,5 @@
+import os
+import tempfile
 from pathlib import Path
 
 from django.core.management.base import CommandError
@@ -26,18 +28,41 @@ class Command(ProgressCommand):
         )
 
     def handle(self, *args, file=None, with_reviewers=False, **options):
-        export = export_glossary(reviewers=with_reviewers, progress=self.progress)
+        options = {"reviewers": with_reviewers, "progress": self.progress}
         if file is None:
-            self.stdout.write(export.text, ending="")
+            counts = export_glossary(
+                lambda text: self.stdout.write(text, ending=""), **options
+            )
         else:
             try:
-                Path(file).write_text(export.text, encoding="utf-8")
+                counts = write_whole(Path(file), export_glossary, **options)
             except OSError as error:
                 reason = error.strerror or str(error)
                 raise CommandError(f"Cannot write {file}: {reason}.") from error
         # Standard output, when it carries the file, carries nothing else.
         self.summary(
-            f"Exported {amounts(export.counts)} to {file or 'standard output'} "
-            f"{self.took()}.",
+            f"Exported {amounts(counts)} to {file or 'standard output'} {self.took()}.",
             to_stderr=file is None,
         )
+
+
+def write_whole(path: Path, export, **options):
+    """Export into a new file beside `path`, which takes its place once the
+    export is complete: an export that fails half-way leaves `path` as it
+    was, not half-written."""
+    descriptor, temporary = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".partial"
+    )
+    try:
+        with open(descriptor, "w", encoding="utf-8") as out:
+            result = export(out.write, **options)
+        # mkstemp makes the file private; the export gets what a new file
+        # gets (as open() would have made it).
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return result

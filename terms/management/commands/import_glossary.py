@@ -1,4 +1,6 @@
-from pathlib import Path
+import codecs
+from contextlib import contextmanager
+from typing import BinaryIO
 
 from django.core.management.base import CommandError
 
@@ -24,9 +26,14 @@ class Command(ProgressCommand):
         )
 
     def handle(self, *args, file, dry_run=False, verbosity=1, **options):
-        text = self.read(file)
         try:
-            outcome = import_glossary(text, dry_run=dry_run, progress=self.progress)
+            with self.opened(file) as binary:
+                outcome = import_glossary(
+                    binary,
+                    dry_run=dry_run,
+                    list_changes=verbosity > 1,
+                    progress=self.progress,
+                )
         except ImportFailed as failure:
             raise CommandError(
                 "\n  ".join(
@@ -63,17 +70,38 @@ class Command(ProgressCommand):
                 f"{totals[UPDATED]:,} updated, {totals[UNCHANGED]:,} unchanged)."
             )
 
-    def read(self, file: str) -> str:
-        """The file's text; the reason it cannot be read names the file once
-        (an OSError's message names it again, and a URL mangled)."""
+    @contextmanager
+    def opened(self, file: str):
+        """The file, open, once it is known to be UTF-8 text; the reason it
+        cannot be read names the file once (an OSError's message names it
+        again, and a URL mangled)."""
         try:
-            return Path(file).read_text(encoding="utf-8")
+            with open(file, "rb") as binary:
+                if (start := utf8_problem(binary)) is not None:
+                    raise CommandError(
+                        f"Cannot read {file}: not UTF-8 text (at byte {start})."
+                    )
+                binary.seek(0)
+                yield binary
         except OSError as error:
             reason = error.strerror or str(error)
             if "://" in file:
                 reason += " (import_glossary reads a file, not a URL)"
             raise CommandError(f"Cannot read {file}: {reason}.") from error
+
+
+def utf8_problem(binary: BinaryIO, size: int = 2**20) -> int | None:
+    """Where the file stops being UTF-8, if it does: read a megabyte at a
+    time, not whole."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    while True:
+        chunk = binary.read(size)
+        try:
+            decoder.decode(chunk, final=not chunk)
         except UnicodeDecodeError as error:
-            raise CommandError(
-                f"Cannot read {file}: not UTF-8 text (at byte {error.start})."
-            ) from error
+            # The decoder may hold back the end of the previous chunk.
+            return offset + error.start - len(decoder.getstate()[0])
+        if not chunk:
+            return None
+        offset += len(chunk)
