@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
+from terms import search_index
 from terms.changes import documents
 
 from .lookalikes import lookalike_key
@@ -270,7 +271,11 @@ def generate(
     """
     if terms < 1:
         raise ValueError("Generate at least one term.")
-    with documents.kept_current(progress), transaction.atomic():
+    with (
+        documents.kept_current(progress),
+        transaction.atomic(),
+        search_index.filled_after(connection, progress),
+    ):
         if replace:
             if not force and (found := foreign_content()):
                 raise NotGenerated(
