@@ -424,8 +424,12 @@ class _Maker:
                 words = [rng.choice(MODIFIERS), rng.choice(HEADS), rng.choice(TAILS)]
             name = " ".join([_capitalise(words[0]), *words[1:]])
             slug = slugify(name)
+            if slug in self.slugs:
+                # Taken: most draws are, once the two-word names run out
+                # (16,317). Only a new slug is worth the slower key.
+                continue
             key = lookalike_key(name)
-            if key not in self.names and slug not in self.slugs:
+            if key not in self.names:
                 self.names.add(key)
                 self.slugs.add(slug)
                 return name, slug
