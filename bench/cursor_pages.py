@@ -11,6 +11,7 @@ not their replays.
 """
 
 import json
+import random
 from urllib.parse import parse_qs, urlsplit
 
 from bench.server import fetch
@@ -25,22 +26,28 @@ def first_and_last(port: int) -> tuple[list[str], list[str]]:
     """Every page within the list's first WINDOW terms (the first page
     itself, with each page size, among them); and every last page, one
     whose terms end with the list's last, starting within its last WINDOW
-    terms. Both have the same number of pages, of the same sizes."""
+    terms. The nth page of each holds as many terms, in one shuffled
+    order: a run too short to send them all sends the same mix of page
+    sizes at both ends."""
     walk = Walk(port)
-    first = [f"{LIST}&page_size={size}" for size in range(1, WINDOW + 1)] + [
-        f"{LIST}&page_size={size}&cursor={cursor}"
-        for skipped, cursor in enumerate(walk.cursors(None, WINDOW - 1), start=1)
-        for size in range(1, WINDOW - skipped + 1)
-    ]
-    # A cursor k terms before the end, with any page size from k up: the
-    # page is the last k terms, and has no `next` link.
+    # After[j]: the cursor j terms in (none: the first page). Before[k]: the
+    # cursor k terms before the end, whose page is the last k terms with
+    # any page size from k up.
+    after = [None, *walk.cursors(None, WINDOW - 1)]
     tail = walk.tail()
-    last = [
-        f"{LIST}&page_size={size}&cursor={cursor}"
-        for remaining, cursor in zip(range(len(tail), 0, -1), tail, strict=True)
-        for size in range(remaining, WINDOW + 1)
+    before = dict(zip(range(len(tail), 0, -1), tail, strict=True))
+    pairs = [
+        (address(after[skipped], size), address(before[size], size + skipped))
+        for size in range(1, WINDOW + 1)
+        for skipped in range(WINDOW - size + 1)
+        if skipped < len(after) and size in before
     ]
-    return first, last
+    random.Random(0).shuffle(pairs)
+    return [first for first, _ in pairs], [last for _, last in pairs]
+
+
+def address(cursor: str | None, size: int) -> str:
+    return f"{LIST}&page_size={size}" + (f"&cursor={cursor}" if cursor else "")
 
 
 class Walk:
