@@ -124,16 +124,19 @@ def keyset_plans(api, url: str) -> list[tuple[str, str]]:
     return [(sql, explain(sql)) for sql in pages]
 
 
-def assert_seeks_an_index(sql: str, plan: str):
+def assert_seeks_an_index(sql: str, plan: str, sorts_at_most: int = 0):
     """The page is read from an index, starting at its place in it: no
     OFFSET counting past earlier rows, no scan of the table, no sort of
     more than the rows that share a value of the leading key (PostgreSQL's
-    Incremental Sort, SQLite's sort of the "right part" of the order)."""
+    Incremental Sort, SQLite's sort of the "right part" of the order), or,
+    on PostgreSQL, than `sorts_at_most` rows: near the end of a walk the
+    planner may sort the few rows left after the cursor."""
     assert "OFFSET" not in sql, sql
     if connection.vendor == "postgresql":
         assert "Seq Scan" not in plan, plan
         assert "Index Cond" in plan, plan
-        assert not re.search(r"(^|->\s+)Sort\b", plan, re.M), plan
+        sorted_rows = re.findall(r"(?:^|->\s+)Sort\s+\(cost=\S+ rows=(\d+)", plan, re.M)
+        assert all(int(rows) <= sorts_at_most for rows in sorted_rows), plan
     else:
         assert re.search(r"SEARCH terms_term USING (COVERING )?INDEX", plan), plan
         assert "SCAN terms_term" not in plan, plan
@@ -167,9 +170,9 @@ def test_a_deep_cursor_page_seeks_its_place_in_an_index(large_glossary, api, ord
     deep = deep_cursor(api, start, pages=TERMS * 3 // 4 // 100)
     last = last_cursor_page(api, deep)
     assert last != deep
-    for url in (start, deep, last):
+    for url, sorts_at_most in ((start, 0), (deep, 0), (last, 100)):
         for sql, plan in keyset_plans(api, url):
-            assert_seeks_an_index(sql, plan)
+            assert_seeks_an_index(sql, plan, sorts_at_most)
 
 
 @pytest.mark.django_db
