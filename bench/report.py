@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # Throughput as a ratio to the baseline (issue 6's, at 10,000 terms on
 # PostgreSQL; issue 15 raised the repeat reads to what they reached and added
 # the uncached rows, whose detail target is 0.4 at 100,000 terms; issue 12
-# the index's letter pages, like the index), and p99
+# the index's letter pages, like the index, and the cursor walk's first and
+# last pages, like the uncached list), and p99
 # latency at a steady rate (100,000 terms, on PostgreSQL).
 RATIO_TARGETS = {
     "term detail": 0.85,
@@ -23,7 +24,12 @@ RATIO_TARGETS = {
     "conditional GET (304)": 0.9,
     "A–Z index": 0.3,
     "index letters": 0.3,
+    "first cursor page": 0.3,
+    "last cursor page": 0.3,
 }
+# The last page of a cursor walk costs what the first does (issue 12): its
+# ratio to the baseline at least this share of the first page's.
+CURSOR_DEPTH_TARGET = 0.8
 # Targets that differ at 100,000 terms or more.
 LARGE = 100_000
 LARGE_RATIO_TARGETS = {"term detail, uncached": 0.4}
@@ -64,6 +70,11 @@ def score(run: dict):
             endpoint["met"] = result["p99_ms"] is not None and (
                 result["p99_ms"] < target
             )
+    # Each as a ratio to its own baseline: the two rows run a minute apart.
+    ratios = {e["name"]: e["result"].get("ratio") for e in run["endpoints"]}
+    if ratios.get("first cursor page") and ratios.get("last cursor page") is not None:
+        depth = round(ratios["last cursor page"] / ratios["first cursor page"], 3)
+        run["cursor_depth"] = {"ratio": depth, "met": depth >= CURSOR_DEPTH_TARGET}
     run["workers_met"] = max(run["workers_max_rss_mb"]) < WORKER_RSS_TARGET_MB
     run["busiest_idle_load"] = max(
         endpoint["result"]["load_before"] for endpoint in run["endpoints"]
@@ -105,6 +116,7 @@ def markdown(run: dict) -> str:
         "just before it. Paced rows send about the stated rate: their latency is "
         "the service time without queueing. KiB: average response body.",
         "",
+        *_cursor_depth_lines(run.get("cursor_depth")),
         f"Workers' peak RSS: {rss} (target < {WORKER_RSS_TARGET_MB} MB: "
         f"{'met' if run['workers_met'] else '**missed**'}). Highest 1-minute load "
         f"average while our server was idle, before a run: "
@@ -164,6 +176,18 @@ def _command_rows(result: dict) -> list[str]:
             f"| {row} | {command} | {seconds} | {cpu} | {rss} | {target} | {met} |"
         )
     return [*lines, ""] if len(lines) > 2 else []
+
+
+def _cursor_depth_lines(depth: dict | None) -> list[str]:
+    if depth is None:
+        return []
+    verdict = "met" if depth["met"] else "**missed**"
+    return [
+        f"Last cursor page / first cursor page, ratios to the baseline: "
+        f"{depth['ratio']} "
+        f"(target ≥ {CURSOR_DEPTH_TARGET}: {verdict}).",
+        "",
+    ]
 
 
 def _webhooks_line(result: dict) -> str:

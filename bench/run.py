@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: bench/ is sys.path[0]
     sys.path.insert(0, str(ROOT))
 
-from bench import report  # noqa: E402
+from bench import cursor_pages, report  # noqa: E402
 from bench.database import Database, bench_database  # noqa: E402
 from bench.server import Server, fetch  # noqa: E402
 
@@ -286,6 +286,7 @@ def plan(port: int) -> list[Endpoint]:
     suggest = "/api/v1/autocomplete/?q={}".format
     uncached_searches = [search(quote(q.lower())) for q in unique(queries)]
     uncached_suggestions = [suggest(quote(p.lower())) for p in unique(typed)]
+    first_pages, last_pages = cursor_pages.first_and_last(port)
     return [
         Endpoint("baseline", ["/bench/baseline/"]),
         Endpoint("term detail", details),
@@ -302,6 +303,8 @@ def plan(port: int) -> list[Endpoint]:
             "list, 20 per page, uncached",
             [f"/api/v1/terms/?page={n}" for n in every_page],
         ),
+        Endpoint("first cursor page", first_pages),
+        Endpoint("last cursor page", last_pages),
         Endpoint("search", [search(quote(word.lower())) for word in words]),
         Endpoint("search, uncached", uncached_searches),
         Endpoint("autocomplete", [suggest(quote(p.lower())) for p in prefixes]),

@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
+from terms import search_index
 from terms.changes import documents
 
 from .lookalikes import lookalike_key
@@ -270,7 +271,11 @@ def generate(
     """
     if terms < 1:
         raise ValueError("Generate at least one term.")
-    with documents.kept_current(progress), transaction.atomic():
+    with (
+        documents.kept_current(progress),
+        transaction.atomic(),
+        search_index.filled_after(connection, progress),
+    ):
         if replace:
             if not force and (found := foreign_content()):
                 raise NotGenerated(
@@ -419,8 +424,12 @@ class _Maker:
                 words = [rng.choice(MODIFIERS), rng.choice(HEADS), rng.choice(TAILS)]
             name = " ".join([_capitalise(words[0]), *words[1:]])
             slug = slugify(name)
+            if slug in self.slugs:
+                # Taken: most draws are, once the two-word names run out
+                # (16,317). Only a new slug is worth the slower key.
+                continue
             key = lookalike_key(name)
-            if key not in self.names and slug not in self.slugs:
+            if key not in self.names:
                 self.names.add(key)
                 self.slugs.add(slug)
                 return name, slug

@@ -12,7 +12,10 @@ a trigram-tokenized FTS5 table of each term's name and aliases, folded:
 the same triggers keep both."""
 
 import sqlite3
+from contextlib import contextmanager
 from functools import cache
+
+from terms.progress import SILENT, Progress
 
 TABLE = "terms_term_fts"
 # The table is made by migration 0019: columns names, summary, definition,
@@ -93,6 +96,35 @@ def create(connection) -> list[str]:
 
 def drop() -> list[str]:
     return [f"DROP TRIGGER IF EXISTS {name}" for name in TRIGGERS]
+
+
+@contextmanager
+def filled_after(connection, progress: Progress = SILENT):
+    """Around a bulk load in a transaction: the tables filled once at its
+    end, not by the triggers row by row. Each alias a trigger indexes
+    deletes and indexes again its term's whole row, definition included,
+    in both tables. If the load fails, the transaction's rollback puts the
+    triggers back (SQLite's schema changes are transactional)."""
+    tables = []
+    if connection.vendor == "sqlite":
+        assert connection.in_atomic_block, "only inside a transaction"
+        existing = set(connection.introspection.table_names())
+        tables = [table for table in ROWS if table in existing]
+    if not tables:
+        yield
+        return
+    with connection.cursor() as cursor:
+        for statement in drop():
+            cursor.execute(statement)
+    yield
+    step = progress.step("Indexing terms for search", len(tables), "tables")
+    with step, connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"DELETE FROM {table}")
+            cursor.execute(ROWS[table])
+            step.advance()
+        for statement in create(connection):
+            cursor.execute(statement)
 
 
 @cache

@@ -2,12 +2,15 @@
 than every row, and its triggers keep it current on every write path, as
 PostgreSQL's search_vector is kept."""
 
+from contextlib import nullcontext
+
 import pytest
 from django.core.checks import run_checks
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from terms import search_index
+from terms.generate import generate
 from terms.models import Alias, Term
 from terms.search import search
 
@@ -54,6 +57,32 @@ def test_every_write_path_keeps_search_current(seed, make_term):
     assert found("dirigible") == ["zeppelin-steering"]
     term.delete()
     assert found("dirigible") == []
+
+
+def indexed() -> list[tuple]:
+    """Both tables' rows, without their rowids (term ids differ between runs)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT names, summary, definition FROM {search_index.TABLE}")
+        rows = sorted(cursor.fetchall())
+        cursor.execute(f"SELECT names FROM {search_index.NAMES_TABLE}")
+        return rows + sorted(cursor.fetchall())
+
+
+@on_sqlite
+def test_the_generator_indexes_what_the_triggers_would(db, monkeypatch):
+    """The generator fills the tables once at its end, with the triggers off
+    meanwhile (search_index.filled_after): the same rows, and the triggers
+    are back after it."""
+    generate(30, seed=3)
+    filled = indexed()
+    with monkeypatch.context() as patched:
+        patched.setattr(search_index, "filled_after", lambda *args: nullcontext())
+        generate(30, seed=3, replace=True)
+    assert indexed() == filled
+    generate(30, seed=3, replace=True)
+    term = Term.objects.published().first()
+    Alias.objects.create(term=term, name="Zeppelinoid")
+    assert found("zeppelinoid") == [term.slug]
 
 
 def test_words_are_stemmed_and_folded(make_term):

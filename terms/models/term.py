@@ -9,7 +9,7 @@ from django.core.validators import (
     MinValueValidator,
 )
 from django.db import models
-from django.db.models import F, Prefetch
+from django.db.models import Exists, F, OuterRef, Prefetch
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -131,7 +131,12 @@ class TermQuerySet(models.QuerySet):
             ),
             Prefetch(
                 "see_also_links",
-                queryset=SeeAlso.objects.filter(target__in=linkable)
+                # A check per link, not `target__in`: SQLite reads an IN list
+                # as index keys, probing (term, target) for every linkable
+                # term, so a batch of terms cost the whole table each.
+                queryset=SeeAlso.objects.filter(
+                    Exists(linkable.filter(pk=OuterRef("target_id")))
+                )
                 .select_related("target")
                 .only(*SEE_ALSO_FIELDS)
                 .order_by("position", "id"),
