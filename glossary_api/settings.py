@@ -396,6 +396,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "terms.api.openapi.nullable_references",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "AliasKindEnum": "terms.models.Alias.Kind",
         "SourceKindEnum": "terms.models.Source.Kind",

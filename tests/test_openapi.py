@@ -189,6 +189,34 @@ def test_a_term_detail_matches_its_documented_schema(api, seed, schema):
     documented_body(schema, "/api/v1/terms/{slug}/", "200").validate(body)
 
 
+def test_a_term_without_a_category_matches_its_documented_schemas(
+    api, make_term, schema
+):
+    term = make_term("Uncategorised term", category=None)
+    body = api.get(f"/api/v1/terms/{term.slug}/").json()
+    assert body["category"] is None
+    documented_body(schema, "/api/v1/terms/{slug}/", "200").validate(body)
+    page = api.get("/api/v1/terms/").json()
+    documented_body(schema, "/api/v1/terms/", "200").validate(page)
+
+
+def test_no_nullable_field_is_written_as_an_allof_openapi_3_0_ignores(schema):
+    """`nullable` counts only beside a `type` (OpenAPI 3.0.3): a nullable
+    component is `anyOf [X, null]`, not `allOf [X]` with `nullable`."""
+
+    def found(node):
+        if isinstance(node, dict):
+            if node.get("nullable") and "type" not in node:
+                yield node
+            for value in node.values():
+                yield from found(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from found(value)
+
+    assert list(found(schema)) == []
+
+
 def test_a_bad_term_list_parameter_answers_the_documented_400(api, db, schema):
     response = api.get("/api/v1/terms/?letter=Z9")
     assert response.status_code == 400

@@ -133,3 +133,31 @@ class ShapeExtension(OpenApiSerializerExtension):
 
     def map_serializer(self, auto_schema, direction):
         return self.target.shape
+
+
+# OpenAPI 3.0's only null: `nullable` with a `type` in the same schema
+# object (3.0.3's clarification), and an enum that holds null.
+NULL = {"type": "object", "nullable": True, "enum": [None]}
+
+
+def nullable_references(result, **kwargs):
+    """A nullable field whose value is a component (`category`): drf-spectacular
+    writes `{"allOf": [ref], "nullable": true}`, and as `allOf` has no `type`,
+    OpenAPI 3.0.3 ignores the `nullable` (openapi-schema-validator refuses
+    the null a term without a category answers). Written instead as either
+    the component or null, which validators and both client generators read
+    as `X | null`."""
+
+    def rewrite(node):
+        if isinstance(node, dict):
+            if node.get("nullable") and "allOf" in node and "type" not in node:
+                del node["nullable"]
+                node["anyOf"] = [*node.pop("allOf"), NULL]
+            for value in node.values():
+                rewrite(value)
+        elif isinstance(node, list):
+            for value in node:
+                rewrite(value)
+
+    rewrite(result)
+    return result

@@ -5,6 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from terms import letters
 from terms.models import Alias, Category, Citation, SeeAlso, Source, Term
 from terms.models.term import permalink
 from terms.rendering import render_markdown
@@ -313,7 +314,7 @@ LETTER_HELP = "A to Z, or 0-9 for a name that starts with anything else."
 
 
 class IndexLetterSerializer(serializers.Serializer):
-    letter = serializers.CharField(help_text=LETTER_HELP)
+    letter = serializers.ChoiceField(letters.CHOICES, help_text=LETTER_HELP)
     count = serializers.IntegerField(help_text="Terms filed under the letter.")
     url = serializers.URLField(help_text="The letter's page: its terms, paged.")
     terms = IndexTermSerializer(
@@ -334,7 +335,7 @@ class IndexSerializer(serializers.Serializer):
 
 
 class IndexLetterPageSerializer(serializers.Serializer):
-    letter = serializers.CharField(help_text=LETTER_HELP)
+    letter = serializers.ChoiceField(letters.CHOICES, help_text=LETTER_HELP)
     count = serializers.IntegerField(help_text="Terms filed under the letter.")
     pages = serializers.IntegerField(
         required=False,

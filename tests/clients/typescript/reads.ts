@@ -5,7 +5,8 @@
 // live server and checks each answer against the schema: the client prints
 // every response as a JSON line {method, url, status, content_type, body}.
 // Written as against a correct schema: no `!`, no casts, no `?.` where the
-// API always answers a field.
+// API always answers a field, and no deprecated field (`link` and `citation`
+// on sources, not `url` and `reference`).
 import createClient, { type Middleware } from "openapi-fetch";
 import type { paths } from "./schema.js";
 
@@ -36,11 +37,25 @@ function client<Media extends `${string}/${string}`>(headers: Record<string, str
   return created;
 }
 
-const api = client<"application/json">({});
+// Errors are `application/problem+json` (the `Problem` component): naming
+// it beside JSON types each call's `error` as a Problem.
+type Json = "application/json" | "application/problem+json";
+const api = client<Json>({});
 const jsonld = client<"application/ld+json">({ Accept: "application/ld+json" });
 const csl = client<"application/vnd.citationstyles.csl+json">({});
 const bibtex = client<"application/x-bibtex">({});
-const editor = client<"application/json">({ Authorization: `Token ${token}` });
+const editor = client<Json>({ Authorization: `Token ${token}` });
+
+/** A read that takes `fields=` answers `anyOf [X, PartialX]` in the schema:
+ * without `fields` the whole X (every member present), with it only the
+ * members named. Reads without `fields` narrow to X here, by a member X
+ * requires: `full(term, "name")`. */
+function full<Body extends object, Member extends PropertyKey>(
+  body: Body,
+  member: Member,
+): body is Extract<Body, Record<Member, unknown>> {
+  return member in body;
+}
 
 const problems: string[] = [];
 function expect(ok: boolean, what: string): void {
@@ -52,14 +67,16 @@ const { data: list } = await api.GET("/api/v1/terms/", {
   params: { query: { page_size: 5 } },
 });
 if (!list) throw new Error("GET /api/v1/terms/ failed");
-const [first] = list.results;
+const terms = list.results.filter((term) => full(term, "name"));
+const [first] = terms;
 if (!first) throw new Error("the glossary has no published term");
-const cards = list.results.map((term) => ({
+const cards = terms.map((term) => ({
   heading: term.name.toUpperCase(),
   summary: term.summary.trim(),
   category: term.category?.name ?? "Uncategorised",
   reviewed: term.last_reviewed ?? "never",
   href: new URL(term.url).pathname,
+  permalink: new URL(term.permalink).pathname,
 }));
 // (A search may skip counting; a plain list always counts.)
 expect(cards.length === list.results.length && (list.count ?? 0) >= cards.length, "cards");
@@ -68,7 +85,8 @@ expect(cards.length === list.results.length && (list.count ?? 0) >= cards.length
 const { data: sorted } = await api.GET("/api/v1/terms/", {
   params: { query: { ordering: ["-last_reviewed", "name"], page_size: 20 } },
 });
-const reviewed = sorted?.results.map((term) => term.last_reviewed ?? "") ?? [];
+const reviewed =
+  sorted?.results.filter((term) => full(term, "name")).map((term) => term.last_reviewed ?? "") ?? [];
 expect(sorted !== undefined && `${reviewed}` === `${[...reviewed].sort().reverse()}`, "ordering");
 
 // Search: ranked results, maybe suggestions, maybe an estimated count.
@@ -83,17 +101,20 @@ expect(
 );
 
 // The term's page: definition, numbered sources, see also, permalink.
-const { data: term, response: read } = await api.GET("/api/v1/terms/{slug}/", {
+const { data: read_term, response: read } = await api.GET("/api/v1/terms/{slug}/", {
   params: { path: { slug: first.slug } },
 });
-if (!term) throw new Error(`GET /api/v1/terms/${first.slug}/ failed`);
+if (!read_term || !full(read_term, "name")) {
+  throw new Error(`GET /api/v1/terms/${first.slug}/ failed`);
+}
+const term = read_term;
 const etag = read.headers.get("ETag") ?? "";
 const page = {
   title: term.title || term.name.toUpperCase(),
   html: term.definition_html,
   example: term.example_html,
   sources: term.sources.map((source) => `${source.number}. ${source.citation}`),
-  reading: term.further_reading.map((source) => source.url),
+  reading: term.further_reading.map((source) => `${source.citation} ${source.link}`),
   seeAlso: term.see_also.map((link) => ({ name: link.name, href: link.permalink })),
   aliases: term.aliases.map((alias) => alias.name.toLowerCase()),
   permalink: new URL(term.permalink),
@@ -144,15 +165,17 @@ if (letter) {
 const { data: sources } = await api.GET("/api/v1/sources/", {
   params: { query: { page_size: 5 } },
 });
-const [listed] = sources?.results ?? [];
+const [listed] = sources?.results.filter((item) => full(item, "id")) ?? [];
 if (listed) {
   const { data: source } = await api.GET("/api/v1/sources/{id}/", {
     params: { path: { id: listed.id } },
   });
   expect(
     source !== undefined &&
+      full(source, "title") &&
       source.title.toUpperCase().length > 0 &&
-      source.cited_by.every((citing) => citing.name.length > 0) &&
+      source.cited_by.every((citing) => new URL(citing.permalink).pathname !== "") &&
+      `${source.citation} ${source.link}`.trim() !== "" &&
       source.year > 0,
     "source",
   );
@@ -163,12 +186,17 @@ if (listed) {
 // Categories, the navigation's sections.
 const { data: categories } = await api.GET("/api/v1/categories/");
 const [section] = categories?.results ?? [];
-if (section) {
+if (section && full(section, "name")) {
   const { data: category } = await api.GET("/api/v1/categories/{slug}/", {
     params: { path: { slug: section.slug } },
   });
-  expect(category?.name.toUpperCase() === section.name.toUpperCase(), "category");
-  expect(category?.term_count === section.term_count, "category count");
+  expect(
+    category !== undefined &&
+      full(category, "name") &&
+      category.name.toUpperCase() === section.name.toUpperCase() &&
+      category.term_count === section.term_count,
+    "category",
+  );
 }
 
 // A static build's first sync.
@@ -189,16 +217,22 @@ if (previewToken) {
 }
 
 // A term that is not there, and a write that is refused: their answers are
-// the schema's too.
-const { response: missing } = await api.GET("/api/v1/terms/{slug}/", {
+// the schema's too, problems (`Problem`) naming what was wrong (an empty
+// summary: the publish rule, at `/status`).
+const { error: notFound } = await api.GET("/api/v1/terms/{slug}/", {
   params: { path: { slug: "no-such-term" } },
 });
-expect(missing.status === 404, "missing term");
-const { response: invalid } = await editor.PATCH("/api/v1/terms/{slug}/", {
+expect(notFound?.status === 404 && notFound.detail !== "", "missing term");
+const { error: invalid } = await editor.PATCH("/api/v1/terms/{slug}/", {
   params: { path: { slug: term.slug }, header: { "If-Match": etag } },
   body: { summary: "" },
 });
-expect(invalid.status === 400, "invalid write");
+expect(
+  invalid?.status === 400 &&
+    invalid.errors.length > 0 &&
+    invalid.errors.every((error) => error.pointer?.startsWith("/") && error.detail !== ""),
+  "invalid write",
+);
 
 // An editor's tool changes the summary it read, then tries again with the
 // ETag it had: the second write is refused as stale.
@@ -212,7 +246,7 @@ const { error: refused, response: stale } = await editor.PATCH("/api/v1/terms/{s
   params: { path: { slug: term.slug }, header: { "If-Match": etag } },
   body: { summary: "A stale write." },
 });
-expect(stale.status === 412 && refused !== undefined, "stale write");
+expect(stale.status === 412 && refused?.title !== undefined, "stale write");
 
 for (const problem of problems) console.error(`Unexpected answer: ${problem}`);
 if (problems.length) process.exitCode = 1;
