@@ -61,6 +61,14 @@ class StrictInputMixin:
                 if isinstance(field, kind) and value is not None and wrong:
                     errors[name] = [message]
         if errors:
+            # Every field's problem at once: the others are checked as usual.
+            rest = {name: value for name, value in data.items() if name not in errors}
+            try:
+                super().to_internal_value(rest)
+            except serializers.ValidationError as more:
+                if isinstance(more.detail, Mapping):
+                    for name, messages in more.detail.items():
+                        errors.setdefault(name, messages)
             raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
 
