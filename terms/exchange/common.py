@@ -1,6 +1,7 @@
 """What export and import share: the models, their natural keys and fields."""
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -109,15 +110,19 @@ def stored(model, fields, query=None) -> dict[tuple, tuple[int, dict[str, Any]]]
     """The rows of `query` (default: all the model's rows) by natural key, as
     (pk, values); a foreign key's value is its target's natural key. `fields`
     must include the natural key's."""
-    rows = {}
+    return {key: (pk, values) for key, pk, values in each_stored(model, fields, query)}
+
+
+def each_stored(model, fields, query=None) -> Iterator[tuple[tuple, int, dict]]:
+    """stored()'s rows one at a time, read in chunks: (key, pk, values)."""
     query = model._base_manager.all() if query is None else query
-    for pk, *raw in query.values_list("pk", *columns(fields).values()):
+    rows = query.values_list("pk", *columns(fields).values())
+    for pk, *raw in rows.iterator(chunk_size=2000):
         values = {
             f.name: (value,) if f.is_relation and value is not None else value
             for f, value in zip(fields, raw, strict=True)
         }
-        rows[natural_key(model, values)] = (pk, values)
-    return rows
+        yield natural_key(model, values), pk, values
 
 
 def amounts(counts: dict[type[models.Model], int]) -> str:
@@ -132,8 +137,12 @@ def amounts(counts: dict[type[models.Model], int]) -> str:
     return f"{', '.join(parts[:-1])} and {parts[-1]}"
 
 
-def ids(model) -> dict[tuple, int]:
+def ids(model, values=None) -> dict[tuple, int]:
     """Every row's pk by its natural key, for a model referred to (whose
-    natural key is one field)."""
-    pairs = model._base_manager.values_list(key_column(model), "pk")
-    return {(value,): pk for value, pk in pairs}
+    natural key is one field); only those rows whose key is among `values`
+    if given."""
+    rows = model._base_manager.all()
+    if values is not None:
+        rows = rows.filter(**{f"{key_column(model)}__in": values})
+    pairs = rows.values_list(key_column(model), "pk")
+    return {(value,): pk for value, pk in pairs.iterator(chunk_size=2000)}

@@ -4,11 +4,11 @@ The file is read once, object by object, into a spool per model
 (reading.py). Each model is then checked in dependency order, a batch at a
 time against the rows it would change; what the checks need across records
 (natural keys seen, unique values, which terms exist) is kept as keys and
-values, not as records. The records to write go to another spool each, which
-writing.py writes only once every record has passed.
+values, not as records, in a temporary SQLite file (ledger.py), so that
+memory does not grow with the glossary. The records to write go to another
+spool each, which writing.py writes only once every record has passed.
 """
 
-import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -34,10 +34,13 @@ from .common import (
     UPDATED,
     columns,
     content_fields,
+    each_stored,
     ids,
+    key_column,
     show_key,
     stored,
 )
+from .ledger import Ledger, Table
 from .reading import Record, Spool, Spools, read
 from .writing import Plan, write
 
@@ -89,16 +92,15 @@ def import_glossary(
         raise ImportFailed(["the database cannot return ids from bulk inserts"])
     problems: list[tuple[int, str]] = []  # (object number, problem)
     outcome = Outcome()
-    with Spools() as spools, Spools() as plan_spools:
+    with Spools() as spools, Spools() as plan_spools, Ledger() as ledger:
         with progress.step("Reading", unit="objects") as step:
             read(file, spools, problems, step)
         try:
             with transaction.atomic():
                 total = sum(spool.count for spool in spools.values())
                 with progress.step("Checking", total) as step:
-                    plan = Check(spools, plan_spools, problems, outcome, step).run(
-                        list_changes=list_changes
-                    )
+                    check = Check(spools, plan_spools, ledger, problems, outcome, step)
+                    plan = check.run(list_changes=list_changes)
                 if problems:
                     problems.sort(key=lambda problem: problem[0])
                     raise ImportFailed([problem for _, problem in problems])
@@ -117,20 +119,24 @@ class Check:
     """The records against each other and the database, a model at a time:
     for each, whether it creates, updates or leaves a row unchanged."""
 
-    def __init__(self, spools, plan_spools, problems, outcome, step: Step):
-        self.spools, self.problems, self.outcome, self.step = (
+    def __init__(
+        self, spools, plan_spools, ledger: Ledger, problems, outcome, step: Step
+    ):
+        self.spools, self.ledger, self.problems, self.outcome, self.step = (
             spools,
+            ledger,
             problems,
             outcome,
             step,
         )
-        self.plan = Plan(plan_spools)
+        self.plan = Plan(plan_spools, ledger.table())
         self.now = timezone.now()
         user = get_user_model()
-        # The natural keys of the rows referred to, as after the import.
+        # The natural keys of the rows referred to, as after the import. User
+        # accounts are few, and not the file's: those stay in memory.
         self.present = {user: ids(user).keys()}
         # How many new source citations each term gets from the file.
-        self.new_sources = Counter()
+        self.new_sources = ledger.table()
 
     def run(self, *, list_changes: bool) -> Plan:
         for model in MODELS:
@@ -153,15 +159,19 @@ class Check:
         defaults = {f.name: f.get_default() for f in fields}
         first = self.first_of_each_key(spool)
         if model in self.plan.referred_to:
-            self.present[model] = ids(model).keys() | first.keys()
+            self.present[model] = present = self.ledger.table()
+            column = key_column(model)
+            rows = model._base_manager.values_list(column, flat=True)
+            present.setdefaults(((v,), None) for v in rows.iterator(chunk_size=2000))
+            present.add_keys_of(first)
         holders = self.unique_holders(model, first)
         for batch in spool.batches(BATCH_SIZE):
             keys = [r.key for r in batch if r.key is not None]
             rows = stored_rows(model, fields, keys)
             for record in batch:
                 self.step.advance()
-                if record.key is not None and first[record.key] != record.number:
-                    problem = f"the file already has it as object {first[record.key]}"
+                if record.key is not None and (n := first[record.key]) != record.number:
+                    problem = f"the file already has it as object {n}"
                     self.problems.append((record.number, f"{record}: {problem}"))
                     continue
                 errors = []
@@ -187,18 +197,14 @@ class Check:
                     and record.status == CREATED
                     and record.final["role"] == Citation.Role.SOURCE
                 ):
-                    self.new_sources[record.final["term"]] += 1
+                    term = record.final["term"]
+                    self.new_sources[term] = self.new_sources.get(term, 0) + 1
                 yield record
 
-    def first_of_each_key(self, spool: Spool) -> dict[tuple, int]:
-        """Each natural key's first object number in the file. The keys'
-        parts repeat (a term's slug in each of its citations): interned,
-        each is held once."""
-        first = {}
-        for record in spool:
-            if record.key is not None:
-                key = tuple(sys.intern(part) for part in record.key)
-                first.setdefault(key, record.number)
+    def first_of_each_key(self, spool: Spool) -> Table:
+        """Each natural key's first object number in the file."""
+        first = self.ledger.table()
+        first.setdefaults((r.key, r.number) for r in spool if r.key is not None)
         return first
 
     def check_references(self, record: Record, fields) -> list[str]:
@@ -224,7 +230,7 @@ class Check:
             errors.append("target: A term cannot link to itself.")
         return errors
 
-    def unique_holders(self, model, in_file) -> dict:
+    def unique_holders(self, model, in_file: Table) -> dict[str, Table]:
         """For each of UNIQUE's rules, the values held by rows the file leaves
         alone, and who holds each (with the value of the rule's field, for
         messages that compare the two)."""
@@ -234,19 +240,19 @@ class Check:
         label = model._meta.label_lower
         names = {*NATURAL_KEYS[model], *(name for name, _, _ in rules)}
         fields = [model._meta.get_field(name) for name in names]
-        rows = stored(model, fields)
-        holders = {}
-        for name, value_of, _ in rules:
-            held = holders[name] = {}
-            for key, (_, values) in rows.items():
-                if key not in in_file and (value := value_of(values)) is not None:
-                    held[value] = (
+        holders = {name: self.ledger.table() for name, _, _ in rules}
+        for key, _, values in each_stored(model, fields):
+            if key in in_file:
+                continue
+            for name, value_of, _ in rules:
+                if (value := value_of(values)) is not None:
+                    holders[name][value] = (
                         f"{label} {show_key(key)} in the database",
                         values[name],
                     )
         return holders
 
-    def check_unique(self, record: Record, holders: dict):
+    def check_unique(self, record: Record, holders: dict[str, Table]):
         """UNIQUE's rules; a rule's message may depend on the two records'
         values (a name that is the same, or only looks the same, as
         another's)."""
@@ -255,8 +261,8 @@ class Check:
             if value is None:
                 continue
             held = holders[name]
-            if value in held:
-                holder, other = held[value]
+            if (holding := held.get(value)) is not None:
+                holder, other = holding
                 if isinstance(holder, int):
                     holder = f"object {holder}"
                 said = message
@@ -283,7 +289,7 @@ class Check:
             )
             for record in terms:
                 count = cited.get(record.final["slug"], 0)
-                count += self.new_sources[(record.final["slug"],)]
+                count += self.new_sources.get((record.final["slug"],), 0)
                 fields = ("name", "slug", "status", "summary", "definition")
                 term = Term(**{name: record.final[name] for name in fields})
                 try:

@@ -13,6 +13,7 @@ from terms.models.fields import derived_fields, fill_derived
 from terms.progress import Step
 
 from .common import BATCH_SIZE, CREATED, MODELS, UPDATED, content_fields, ids
+from .ledger import Table
 from .reading import Record, Spools
 
 
@@ -23,15 +24,15 @@ class Plan:
 
     referred_to = (Category, Source, Term)
 
-    def __init__(self, spools: Spools):
+    def __init__(self, spools: Spools, own: Table):
         self.spools = spools
-        self.own = set()  # the natural keys of the terms written
+        self.own = own  # the natural keys of the terms written
         self.touched = set()  # slugs of the terms only their rows change
 
     def add(self, record: Record):
         self.spools[record.model].add(record)
         if record.model is Term:
-            self.own.add(record.key)
+            self.own[record.key] = None
         elif (
             record.model in (Alias, Citation, SeeAlso)
             and record.final["term"] not in self.own
@@ -42,13 +43,13 @@ class Plan:
 def write(plan: Plan, step: Step):
     now = timezone.now()
     user = get_user_model()
-    known = {user: ids(user)}
+    users = ids(user)
     for model in MODELS:
         spool = plan.spools.get(model)
         fields = content_fields(model, reviewers=True)
         derived = derived_fields(model)
 
-        def instance(record, fields=fields, model=model):
+        def instance(record, known, fields=fields, model=model):
             obj = model(pk=record.pk)
             for f in fields:
                 value = record.final[f.name]
@@ -66,12 +67,14 @@ def write(plan: Plan, step: Step):
             # Only the columns that change: each is a CASE over the batch.
             changed = {name for r in records for name in r.changed}
             changed |= {f.name for f in derived if f.source in changed}
-            batch = [instance(r) for r in records]
+            known = referred_to(records, fields, users)
+            batch = [instance(r, known) for r in records]
             model._base_manager.bulk_update(batch, sorted(changed))
             record_versions({model: batch}, "import_glossary", date=now, update=True)
             step.advance(len(batch))
         for records in batches_of(spool, CREATED):
-            batch = [instance(r) for r in records]
+            known = referred_to(records, fields, users)
+            batch = [instance(r, known) for r in records]
             insert_as_given(model, batch, fields + derived)
             record_versions({model: batch}, "import_glossary", date=now)
             if model is Term:
@@ -80,8 +83,19 @@ def write(plan: Plan, step: Step):
             step.advance(len(batch))
         if model is Term:
             touch_terms(plan.touched, now)
-        if model in plan.referred_to:
-            known[model] = ids(model)
+
+
+def referred_to(records: list[Record], fields, users: dict) -> dict:
+    """The pks of the rows a batch of records refers to, by model and natural
+    key: a query per model, rather than every row's pk held throughout."""
+    keys = {}
+    for f in fields:
+        if f.is_relation and f.related_model is not get_user_model():
+            wanted = keys.setdefault(f.related_model, set())
+            wanted.update(r.final[f.name][0] for r in records if r.final[f.name])
+    return {get_user_model(): users} | {
+        model: ids(model, values) for model, values in keys.items()
+    }
 
 
 def batches_of(spool, status: str):
