@@ -31,7 +31,7 @@ from terms.accounts import create_editor
 from terms.models import Category, Citation, Source, Term
 
 SEED = 11
-EXAMPLES_PER_OPERATION = 50
+EXAMPLES_PER_OPERATION = 100
 # Fixed keys, so the header is known when the schema is loaded, before any test.
 REVIEWER_TOKEN = "f0221fa5e0b7c8d9a1b2c3d4e5f60718293a4b5c"
 ADMIN_TOKEN = "a0221fa5e0b7c8d9a1b2c3d4e5f60718293a4b5c"
