@@ -109,16 +109,7 @@ def main() -> int:
         if not options.keep_db:
             database.drop()
     report.score(run)
-    stem = RESULTS / (
-        f"bench-{database.vendor}-{options.terms}-"
-        f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}"
-    )
-    markdown = report.markdown(run)
-    stem.with_suffix(".json").write_text(json.dumps(run, indent=2) + "\n")
-    stem.with_suffix(".md").write_text(markdown)
-    print("\n" + markdown)
-    print(f"Results: {stem}.json and {stem}.md")
-    return 0
+    return save("bench", database, options, run, report.markdown(run))
 
 
 def import_only(options) -> int:
@@ -137,11 +128,15 @@ def import_only(options) -> int:
         "machine": report.machine(database),
         "import": import_comparison(server_environment(database), database, options),
     }
+    return save("import", database, options, run, report.import_markdown(run))
+
+
+def save(kind: str, database: Database, options, run: dict, markdown: str) -> int:
+    """Writes a run's numbers (JSON) and its table (Markdown) under RESULTS."""
     stem = RESULTS / (
-        f"import-{database.vendor}-{options.terms}-"
+        f"{kind}-{database.vendor}-{options.terms}-"
         f"{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}"
     )
-    markdown = report.import_markdown(run)
     stem.with_suffix(".json").write_text(json.dumps(run, indent=2) + "\n")
     stem.with_suffix(".md").write_text(markdown)
     print("\n" + markdown)

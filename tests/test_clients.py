@@ -207,6 +207,16 @@ def report(type_errors: list[str], ran: subprocess.CompletedProcess, found: list
     return "\n".join(diagnosed(problem) for problem in problems)
 
 
+def what_went_wrong(server: str, type_errors: list[str], ran) -> str:
+    """A program's type errors, its reads the schema lists but it never made,
+    and its answers the schema does not describe, each with its cause."""
+    answers = answers_of(ran)
+    assert answers, ran.stderr
+    schema = schema_of(server)
+    found = unread(schema, answers) + mismatches(schema, answers)
+    return report(type_errors, ran, found)
+
+
 @pytest.mark.node
 def test_a_typescript_client_of_the_live_schema_type_checks_and_reads_what_it_says(
     server, program_env, tmp_path
@@ -233,11 +243,7 @@ def test_a_typescript_client_of_the_live_schema_type_checks_and_reads_what_it_sa
     assert type_errors or checked.returncode == 0, checked.stdout + checked.stderr
     ran = run("node", "build/reads.js", cwd=work, env=program_env)
 
-    answers = answers_of(ran)
-    assert answers, ran.stderr
-    schema = schema_of(server)
-    found = unread(schema, answers) + mismatches(schema, answers)
-    problems = report(type_errors, ran, found)
+    problems = what_went_wrong(server, type_errors, ran)
     assert not problems, f"The generated TypeScript client:\n{problems}"
 
 
@@ -264,9 +270,5 @@ def test_a_python_client_of_the_live_schema_type_checks_and_reads_what_it_says(
     assert type_errors or checked.returncode == 0, checked.stdout + checked.stderr
     ran = run(sys.executable, program, cwd=tmp_path, env=paths | program_env)
 
-    answers = answers_of(ran)
-    assert answers, ran.stderr
-    schema = schema_of(server)
-    found = unread(schema, answers) + mismatches(schema, answers)
-    problems = report(type_errors, ran, found)
+    problems = what_went_wrong(server, type_errors, ran)
     assert not problems, f"The generated Python client:\n{problems}"
