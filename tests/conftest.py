@@ -213,6 +213,21 @@ def fresh_caches():
 
 
 @pytest.fixture(autouse=True)
+def one_rate_limit_window(monkeypatch):
+    """Rate limits count per fixed window of the clock
+    (terms/api/throttling.py). On the real clock a test whose requests
+    cross a window's edge sees its count start again, and a limit it
+    expects is not met (CI, once: 400 reads all 200). So each test's
+    requests fall one second into one window; a test about windows sets its
+    own clock."""
+    from terms.api.throttling import FixedWindowMixin
+
+    monkeypatch.setattr(
+        FixedWindowMixin, "timer", lambda self: 60.0 * 1000 + 1, raising=False
+    )
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Real hashers are slow on purpose; tests check behaviour, not strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
