@@ -1,7 +1,8 @@
 """What export and import share: the models, their natural keys and fields."""
 
+import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -63,6 +64,13 @@ UNIQUE = {
 }
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 BATCH_SIZE = 1000
+
+
+def batched(items: Iterable, size: int = BATCH_SIZE) -> Iterator[list]:
+    """Lists of `size` items, the last shorter (itertools.batched, 3.12+)."""
+    items = iter(items)
+    while batch := list(itertools.islice(items, size)):
+        yield batch
 
 
 def content_fields(model, *, reviewers: bool = False) -> list[models.Field]:

@@ -129,7 +129,7 @@ class Check:
             outcome,
             step,
         )
-        self.plan = Plan(plan_spools, ledger.table())
+        self.plan = Plan(plan_spools, ledger.table(), ledger.table())
         self.now = timezone.now()
         user = get_user_model()
         # The natural keys of the rows referred to, as after the import. User

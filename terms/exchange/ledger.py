@@ -9,7 +9,7 @@ whose page cache is capped, it does not.
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 CACHE_KB = 16 * 1024
@@ -91,6 +91,13 @@ class Table:
             "INSERT OR IGNORE INTO entry VALUES (?, ?, ?)",
             ((self.space, encoded(k), encoded(v)) for k, v in pairs),
         )
+
+    def keys(self) -> Iterator[Any]:
+        """Every key, in the order of their JSON."""
+        rows = self.db.execute(
+            "SELECT key FROM entry WHERE space = ? ORDER BY key", (self.space,)
+        )
+        return (json.loads(key) for (key,) in rows)
 
     def add_keys_of(self, other: "Table"):
         """Every key of `other`, with no value."""

@@ -20,7 +20,14 @@ from django.utils import timezone
 
 from terms.progress import Step
 
-from .common import MODELS, NATURAL_KEYS, content_fields, natural_key, show_key
+from .common import (
+    MODELS,
+    NATURAL_KEYS,
+    batched,
+    content_fields,
+    natural_key,
+    show_key,
+)
 
 
 @dataclass
@@ -66,9 +73,7 @@ class Spool:
             yield pickle.load(self.file)
 
     def batches(self, size: int) -> Iterator[list[Record]]:
-        records = iter(self)
-        while batch := list(itertools.islice(records, size)):
-            yield batch
+        return batched(self, size)
 
     def close(self):
         self.file.close()

@@ -2,6 +2,8 @@
 at a time, in dependency order, once every record of the file has passed
 its checks (importing.py)."""
 
+from collections.abc import Iterator
+
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
@@ -12,7 +14,15 @@ from terms.models import Alias, Category, Citation, OldSlug, SeeAlso, Source, Te
 from terms.models.fields import derived_fields, fill_derived
 from terms.progress import Step
 
-from .common import BATCH_SIZE, CREATED, MODELS, UPDATED, content_fields, ids
+from .common import (
+    BATCH_SIZE,
+    CREATED,
+    MODELS,
+    UPDATED,
+    batched,
+    content_fields,
+    ids,
+)
 from .ledger import Table
 from .reading import Record, Spools
 
@@ -24,10 +34,10 @@ class Plan:
 
     referred_to = (Category, Source, Term)
 
-    def __init__(self, spools: Spools, own: Table):
+    def __init__(self, spools: Spools, own: Table, touched: Table):
         self.spools = spools
         self.own = own  # the natural keys of the terms written
-        self.touched = set()  # slugs of the terms only their rows change
+        self.touched = touched  # slugs of the terms only their rows change
 
     def add(self, record: Record):
         self.spools[record.model].add(record)
@@ -37,7 +47,7 @@ class Plan:
             record.model in (Alias, Citation, SeeAlso)
             and record.final["term"] not in self.own
         ):
-            self.touched.add(record.final["term"][0])
+            self.touched[record.final["term"][0]] = None
 
 
 def write(plan: Plan, step: Step):
@@ -98,29 +108,20 @@ def referred_to(records: list[Record], fields, users: dict) -> dict:
     }
 
 
-def batches_of(spool, status: str):
+def batches_of(spool, status: str) -> Iterator[list[Record]]:
     """The spool's records of one status, BATCH_SIZE at a time."""
     if spool is None:
-        return
-    batch = []
-    for record in spool:
-        if record.status == status:
-            batch.append(record)
-        if len(batch) == BATCH_SIZE:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+        return iter(())
+    return batched(record for record in spool if record.status == status)
 
 
-def touch_terms(slugs: set[str], now):
+def touch_terms(slugs: Table, now):
     """A term whose aliases, citations or links change, and not its own
     fields, gets a new version before them, as ContentModel.touch() gives
     it in the admin and the API: restores find a version's rows by the
     term's next version."""
-    slugs = sorted(slugs)
-    for start in range(0, len(slugs), BATCH_SIZE):
-        terms = list(Term.objects.filter(slug__in=slugs[start : start + BATCH_SIZE]))
+    for batch in batched(slugs.keys()):
+        terms = list(Term.objects.filter(slug__in=batch))
         for term in terms:
             term.updated_at = now
         bulk_update_with_history(
