@@ -260,3 +260,56 @@ def test_a_citation_without_a_role_is_a_source(tool, payload, sources):
     )
     assert response.status_code == 200, response.json()
     assert [s["title"] for s in response.json()["sources"]] == ["First"]
+
+
+# A source's own address is `link` in writes as in reads; v1 still takes its
+# deprecated name `url`, but not both at once.
+
+
+def test_a_source_is_written_with_link(tool, api):
+    client = tool(reviewer=False)
+    body = {
+        "key": "bai2022",
+        "title": "Constitutional AI",
+        "authors": "Bai et al.",
+        "year": 2022,
+    }
+    link = "https://arxiv.org/abs/2212.08073"
+    created = client.post("/api/v1/sources/", body | {"link": link}, format="json")
+    assert created.status_code == 201, created.json()
+    assert api.get(created["Location"]).json()["link"] == link
+    moved = "https://example.org/constitutional-ai"
+    changed = client.patch(created["Location"], {"link": moved}, format="json")
+    assert changed.status_code == 200, changed.json()
+    assert (
+        changed.json()["link"] == api.get(created["Location"]).json()["link"] == moved
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({"link": "javascript:alert(1)"}, "link", "URL"),
+        ({"url": "javascript:alert(1)"}, "url", "URL"),
+        ({}, "link", "blank"),
+        ({"link": "https://a.example", "url": "https://b.example"}, "url", "link"),
+    ],
+)
+def test_a_source_s_link_problems_name_the_field_sent(tool, body, field, message):
+    base = {
+        "key": "bai2022",
+        "title": "Constitutional AI",
+        "authors": "Bai et al.",
+        "year": 2022,
+    }
+    response = tool().post("/api/v1/sources/", base | body, format="json")
+    assert response.status_code == 400
+    assert message in str(messages(response)[field])
+    assert not Source.objects.filter(key="bai2022").exists()
+
+
+def test_the_write_schema_takes_link_and_marks_url_deprecated(api, db):
+    schema = api.get("/api/schema/?format=json").json()["components"]["schemas"]
+    written = schema["SourceWrite"]["properties"]
+    assert "deprecated" not in written["link"]
+    assert written["url"]["deprecated"] is True

@@ -11,12 +11,13 @@ from collections.abc import Mapping
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import slug_re
 from django.db import models, transaction
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from terms.models import Alias, Category, Citation, SeeAlso, Source, Term
 from terms.validators import year_range
 
-from .serializers import AliasSerializer
+from .serializers import DEPRECATED_URL_HELP, LINK_HELP, AliasSerializer
 
 
 def model_errors(error: DjangoValidationError) -> serializers.ValidationError:
@@ -306,12 +307,34 @@ class TermWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
                 SeeAlso.objects.create(term=term, target=target, position=n)
 
 
+@extend_schema_serializer(deprecate_fields=["url"])
 class SourceWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
+    """A source. Its own address is `link`, as in reads; v1 still takes the
+    deprecated `url` for it, but not both."""
+
+    link = serializers.URLField(
+        source="url", required=False, max_length=500, help_text=LINK_HELP
+    )
+
     def get_fields(self):
         fields = super().get_fields()
         # For the schema: the model's validate_year checks these bounds.
         fields["year"].min_value, fields["year"].max_value = year_range()
         return fields
+
+    def validate(self, attrs):
+        sent = self.initial_data
+        if "link" in sent and "url" in sent:
+            raise serializers.ValidationError(
+                {"url": ["Give `link` only: `url` is its deprecated name."]}
+            )
+        try:
+            return super().validate(attrs)
+        except serializers.ValidationError as error:
+            # The model calls it `url`; name what the client sent.
+            if "url" not in sent and "url" in error.detail:
+                error.detail["link"] = error.detail.pop("url")
+            raise
 
     class Meta:
         model = Source
@@ -322,6 +345,8 @@ class SourceWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
             "publisher",
             "year",
             "identifier",
+            "link",
             "url",
             "kind",
         ]
+        extra_kwargs = {"url": {"required": False, "help_text": DEPRECATED_URL_HELP}}
