@@ -2,7 +2,7 @@
 
 import re
 import unicodedata
-from datetime import date
+from datetime import UTC, date, datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -93,4 +93,16 @@ def validate_markdown(value: str) -> None:
     except MarkdownTooDeep as error:
         raise ValidationError(
             "This Markdown is nested too deeply to render.", code="markdown_too_deep"
+        ) from error
+
+
+def in_utc(value: datetime) -> datetime:
+    """An aware date-time in UTC, which every database can store and compare
+    (PostgreSQL takes offsets only to ±15:59, where ISO 8601 allows ±23:59);
+    a ValueError when it falls outside the years 1 to 9999 in UTC."""
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as error:
+        raise ValueError(
+            "This date-time is outside the years 1 to 9999 in UTC."
         ) from error

@@ -171,8 +171,7 @@ def encode(payload) -> str:
 
 
 def a_cursor(api) -> str:
-    url = api.get(query(pagination="cursor", page_size=2)).json()["next"]
-    return url.split("cursor=")[1].split("&")[0]
+    return a_cursor_of(api.get(query(pagination="cursor", page_size=2)))
 
 
 @pytest.mark.parametrize(
@@ -185,6 +184,7 @@ def a_cursor(api) -> str:
         encode({"p": "x"}),
         encode({"p": [1, 2], "o": "nope"}),
         encode({"p": ["a", "b", "c", "d", "e"]}),
+        encode(b"[" * 2000),  # nested past what the JSON parser recurses
     ],
 )
 def test_a_malformed_cursor_is_a_400_naming_it(api, glossary, cursor):
@@ -208,6 +208,29 @@ def test_a_cursor_holding_impossible_values_is_a_400(api, glossary):
         response = api.get(f"/api/v1/terms/?cursor={cursor}")
         assert response.status_code == 400, (bad, response.content)
         assert list(messages(response)) == ["cursor"]
+
+
+@pytest.mark.parametrize(
+    ("moment", "status"),
+    [
+        ("0001-01-01T00:00:00+01:00", 400),  # before the year 1 in UTC
+        ("9999-12-31T23:00:00-02:00", 400),  # after the year 9999 in UTC
+        # An offset PostgreSQL refuses, but an instant it holds in UTC.
+        ("2025-01-01T00:00:00+20:00", 200),
+    ],
+)
+def test_a_cursor_s_time_is_compared_in_utc(api, glossary, moment, status):
+    url = api.get(query(pagination="cursor", ordering="updated_at", page_size=2))
+    token = json.loads(base64.urlsafe_b64decode(a_cursor_of(url) + "==="))
+    cursor = encode(token | {"p": [moment, *token["p"][1:]]})
+    response = api.get(f"/api/v1/terms/?ordering=updated_at&cursor={cursor}")
+    assert response.status_code == status, response.content
+    if status == 400:
+        assert list(messages(response)) == ["cursor"]
+
+
+def a_cursor_of(response) -> str:
+    return response.json()["next"].split("cursor=")[1].split("&")[0]
 
 
 def test_a_cursor_belongs_to_its_ordering(api, glossary):

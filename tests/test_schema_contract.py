@@ -109,6 +109,9 @@ def test_every_string_query_parameter_refuses_the_empty_string(schema):
     ("url", "status"),
     [
         ("/api/v1/terms/?page=0", 400),
+        ("/api/v1/terms/?page=1000001", 400),
+        ("/api/v1/terms/?search=alignment&page=99999999999999999999", 400),
+        ("/api/v1/index/A/?page=1000001", 400),
         ("/api/v1/terms/?page_size=0", 400),
         ("/api/v1/terms/?page_size=101", 400),
         ("/api/v1/terms/?search=", 400),
@@ -118,6 +121,12 @@ def test_every_string_query_parameter_refuses_the_empty_string(schema):
 )
 def test_the_server_enforces_the_declared_bounds(api, seed, url, status):
     assert api.get(url).status_code == status
+
+
+def test_page_numbers_are_declared_with_their_bounds(schema):
+    for path in ("/api/v1/terms/", "/api/v1/sources/", "/api/v1/index/{letter}/"):
+        page = parameters(schema, path)["page"]["schema"]
+        assert (page["minimum"], page["maximum"]) == (1, 1_000_000), path
 
 
 def test_ordering_is_declared_exploded_and_accepted_so(api, seed, schema):

@@ -212,7 +212,9 @@ def test_a_page_past_the_last_is_404_naming_the_page(api, zeppelins, settings):
     )
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "two", "1.5"])
+@pytest.mark.parametrize(
+    "page", ["0", "-1", "two", "1.5", "1000001", "999999999999999999999"]
+)
 def test_a_bad_page_of_a_search_answers_400(api, zeppelins, page):
     response = api.get("/api/v1/terms/", {"search": "zeppelin", "page": page})
     assert response.status_code == 400

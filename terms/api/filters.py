@@ -13,7 +13,7 @@ from rest_framework.exceptions import ValidationError
 from terms import letters
 from terms.models import Category, Source, Term
 from terms.search import search
-from terms.validators import EARLIEST_YEAR
+from terms.validators import EARLIEST_YEAR, in_utc
 
 # Dates in the query are ISO 8601 only, not the admin locale's formats.
 ISO_DATE = ["%Y-%m-%d"]
@@ -44,8 +44,8 @@ class UTCDateTimeFilter(filters.IsoDateTimeFilter):
     def filter(self, qs, value):
         if value is not None:
             try:
-                value = value.astimezone(UTC)
-            except OverflowError:  # past the first or the last year, in UTC
+                value = in_utc(value)
+            except ValueError:  # past the first or the last year, in UTC
                 value = datetime.min if value.year == 1 else datetime.max
                 value = value.replace(tzinfo=UTC)
         return super().filter(qs, value)

@@ -23,6 +23,8 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
+from terms.validators import in_utc
+
 from . import keyset
 
 CURSOR_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
@@ -46,6 +48,11 @@ PAGES_SCHEMA = {
     "pages leave it out.",
     "example": 7,
 }
+
+
+# Past any glossary's last page, and small enough that no page's offset
+# overflows the databases' integers.
+MAX_PAGE = 1_000_000
 
 
 def positive_int(params, name: str, default: int, maximum: int | None = None) -> int:
@@ -101,7 +108,10 @@ def with_bounds(parameters: list[dict], paginator) -> list[dict]:
     """The paginator's parameters in the schema, with the bounds positive_int()
     and the cursor's decoding check."""
     bounds = {
-        getattr(paginator, "page_query_param", None): {"minimum": 1},
+        getattr(paginator, "page_query_param", None): {
+            "minimum": 1,
+            "maximum": MAX_PAGE,
+        },
         paginator.page_size_query_param: {
             "minimum": 1,
             "maximum": paginator.max_page_size,
@@ -140,7 +150,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         )  # fmt: skip
 
     def paginate_queryset(self, queryset, request, view=None):
-        positive_int(request.query_params, self.page_query_param, 1)
+        positive_int(request.query_params, self.page_query_param, 1, MAX_PAGE)
         try:
             return super().paginate_queryset(queryset, request, view)
         except NotFound as error:
@@ -289,7 +299,13 @@ class CursorPagination(pagination.CursorPagination):
             )
             ordering, values = token["o"], token["p"]
             reverse = token.get("r", 0)
-        except (ValueError, TypeError, KeyError, binascii.Error) as error:
+        except (
+            ValueError,
+            TypeError,
+            KeyError,
+            binascii.Error,
+            RecursionError,  # nested past what the JSON parser recurses
+        ) as error:
             raise self.invalid() from error
         if not isinstance(ordering, str) or reverse not in (0, 1):
             raise self.invalid()
@@ -327,8 +343,13 @@ class CursorPagination(pagination.CursorPagination):
                 raise self.invalid() from error
             if "\x00" in python:
                 raise self.invalid()
-        if isinstance(python, datetime) and python.tzinfo is None:
-            raise self.invalid()
+        if isinstance(python, datetime):
+            if python.tzinfo is None:
+                raise self.invalid()
+            try:
+                python = in_utc(python)
+            except ValueError as error:
+                raise self.invalid() from error
         if isinstance(key.field, IntegerField):
             low, high = self.connection.ops.integer_field_range(
                 key.field.get_internal_type()

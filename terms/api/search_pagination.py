@@ -28,7 +28,12 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from terms import search
 from terms.spelling import did_you_mean
 
-from .pagination import PageNumberPagination, PageOrCursorPagination, positive_int
+from .pagination import (
+    MAX_PAGE,
+    PageNumberPagination,
+    PageOrCursorPagination,
+    positive_int,
+)
 from .serializers import PERMALINK_HELP, URL_HELP, TermLinks
 
 SUGGESTION_SCHEMA = {
@@ -81,7 +86,9 @@ class SearchPagination(PageNumberPagination):
             return super().paginate_queryset(queryset, request, view)
         self.request = request
         size = self.get_page_size(request)
-        self.number = positive_int(request.query_params, self.page_query_param, 1)
+        self.number = positive_int(
+            request.query_params, self.page_query_param, 1, MAX_PAGE
+        )
         found = search.page(
             queryset,
             self.text,
