@@ -250,6 +250,16 @@ def test_blanks_around_a_name_are_refused_not_trimmed(tool, payload):
     assert "blank characters" in messages(response)["name"][0]
 
 
+def test_blanks_around_an_alias_are_refused_not_trimmed(tool, payload):
+    aliases = [{"name": " Flattery ", "kind": "synonym"}]
+    response = tool().post(
+        "/api/v1/terms/", payload | {"aliases": aliases}, format="json"
+    )
+    assert response.status_code == 400
+    assert "blank characters" in str(messages(response)["aliases"])
+    assert not Term.objects.filter(slug="sycophancy").exists()
+
+
 def test_a_citation_without_a_role_is_a_source(tool, payload, sources):
     client = tool()
     client.post("/api/v1/terms/", payload, format="json")

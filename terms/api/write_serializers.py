@@ -38,6 +38,7 @@ JSON_TYPES = [
     (serializers.CharField, str, "Give text (a JSON string)."),
     (serializers.IntegerField, int, "Give a whole number (a JSON number)."),
     (serializers.PrimaryKeyRelatedField, int, "Give an id (a JSON number)."),
+    (serializers.ManyRelatedField, list, "Give a list (a JSON array)."),
 ]
 
 
@@ -74,14 +75,10 @@ class StrictInputMixin:
         return super().to_internal_value(data)
 
 
-class ModelCleanMixin(StrictInputMixin):
-    """Runs the model's full_clean() on the instance as it would be saved.
-
-    Text is taken as sent: a one-line value with blanks around it is refused,
-    not trimmed behind the client's back (its length is what was validated).
-    """
-
-    nested_fields: tuple[str, ...] = ()
+class TextAsSentMixin(StrictInputMixin):
+    """Text is taken as sent: a one-line value with blanks around it is
+    refused, not trimmed behind the client's back (its length is what was
+    validated)."""
 
     def build_standard_field(self, field_name, model_field):
         field_class, kwargs = super().build_standard_field(field_name, model_field)
@@ -89,7 +86,8 @@ class ModelCleanMixin(StrictInputMixin):
             kwargs["trim_whitespace"] = False
         return field_class, kwargs
 
-    def validate_blanks(self, attrs):
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
         errors = {
             name: ["Remove the blank characters at the start or the end."]
             for name, value in attrs.items()
@@ -99,6 +97,13 @@ class ModelCleanMixin(StrictInputMixin):
         }
         if errors:
             raise serializers.ValidationError(errors)
+        return attrs
+
+
+class ModelCleanMixin(TextAsSentMixin):
+    """Runs the model's full_clean() on the instance as it would be saved."""
+
+    nested_fields: tuple[str, ...] = ()
 
     def candidate(self, attrs):
         instance = copy.copy(self.instance) if self.instance else self.Meta.model()
@@ -109,7 +114,6 @@ class ModelCleanMixin(StrictInputMixin):
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
-        self.validate_blanks(attrs)
         instance = self.candidate(attrs)
         try:
             instance.full_clean(validate_unique=True, validate_constraints=True)
@@ -122,7 +126,7 @@ class ModelCleanMixin(StrictInputMixin):
         """Checks beyond the model's own, for subclasses."""
 
 
-class AliasInputSerializer(StrictInputMixin, AliasSerializer):
+class AliasInputSerializer(TextAsSentMixin, AliasSerializer):
     pass
 
 
