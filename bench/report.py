@@ -92,8 +92,7 @@ def markdown(run: dict) -> str:
         f"wrk -t{load['threads']} -c{load['connections']}, "
         f"{load['warmup_s']} s warm-up then {load['duration_s']} s per endpoint; "
         f"paced runs: 2 connections at about {load['paced_rate']} requests/s. "
-        f"Dataset: migrate {run['dataset']['migrate_s']} s, generate "
-        f"{run['dataset']['generate_s']} s.",
+        f"Dataset: {dataset(run['dataset'])}.",
         "",
         "| endpoint | req/s | p50 ms | p99 ms | KiB | baseline req/s "
         "| ratio | target | met |",
@@ -275,3 +274,9 @@ def _commit() -> str:
     except OSError:
         pass
     return "unknown"
+
+
+def dataset(made: dict) -> str:
+    if "existing" in made:
+        return f"the glossary already in {made['existing']} (--existing)"
+    return f"migrate {made['migrate_s']} s, generate {made['generate_s']} s"

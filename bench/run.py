@@ -63,7 +63,11 @@ def main() -> int:
         )
         return 2
     RESULTS.mkdir(exist_ok=True)
-    database = bench_database(os.environ.get("DATABASE_URL"), RESULTS, options.terms)
+    database = (
+        existing_database()
+        if options.existing
+        else bench_database(os.environ.get("DATABASE_URL"), RESULTS, options.terms)
+    )
     env = server_environment(database)
     run = {
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -79,10 +83,13 @@ def main() -> int:
         },
         "machine": report.machine(database),
     }
-    step(f"Fresh {database.vendor} database: {database.name}")
-    database.create()
+    if not options.existing:
+        step(f"Fresh {database.vendor} database: {database.name}")
+        database.create()
     try:
-        run["dataset"] = build(env, options)
+        run["dataset"] = (
+            {"existing": database.name} if options.existing else build(env, options)
+        )
         with Server(ROOT, env, options.workers) as server:
             endpoints = plan(server.port)
             check(server.port, endpoints)
@@ -106,7 +113,7 @@ def main() -> int:
             else {"skipped": "--no-import"}
         )
     finally:
-        if not options.keep_db:
+        if not (options.keep_db or options.existing):
             database.drop()
     report.score(run)
     return save("bench", database, options, run, report.markdown(run))
@@ -115,13 +122,7 @@ def main() -> int:
 def import_only(options) -> int:
     """The import comparison alone, on an existing glossary."""
     RESULTS.mkdir(exist_ok=True)
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        raise SystemExit("--import-only needs DATABASE_URL naming a glossary.")
-    if url.startswith("sqlite:///"):  # the file itself, not a new one
-        database = Database(url, "sqlite", url.removeprefix("sqlite:///"))
-    else:
-        database = bench_database(url, RESULTS, options.terms)
+    database = existing_database()
     run = {
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "terms": options.terms,
@@ -129,6 +130,18 @@ def import_only(options) -> int:
         "import": import_comparison(server_environment(database), database, options),
     }
     return save("import", database, options, run, report.import_markdown(run))
+
+
+def existing_database() -> Database:
+    """The glossary DATABASE_URL names, kept from an earlier run (--keep-db)."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        raise SystemExit(
+            "--existing and --import-only need DATABASE_URL naming a glossary."
+        )
+    if url.startswith("sqlite:///"):  # the file itself, not a new one
+        return Database(url, "sqlite", url.removeprefix("sqlite:///"))
+    return bench_database(url, RESULTS, 0)
 
 
 def save(kind: str, database: Database, options, run: dict, markdown: str) -> int:
@@ -185,6 +198,13 @@ def parse_arguments():
     )
     parser.add_argument(
         "--keep-db", action="store_true", help="keep the database afterwards"
+    )
+    parser.add_argument(
+        "--existing",
+        action="store_true",
+        help="measure the reads on the glossary already in the database "
+        "DATABASE_URL names, as --keep-db left it (nothing generated or dropped); "
+        "--terms must say its size",
     )
     options = parser.parse_args()
     if options.terms < 20 or options.duration < 1 or options.connections < 1:
