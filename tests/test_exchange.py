@@ -564,6 +564,18 @@ def test_an_import_refuses_an_overlong_definition_like_the_api(seed, tmp_path):
     assert snapshot() == before
 
 
+def test_an_import_refuses_names_too_long_once_spelt_out(seed, tmp_path):
+    alias = {"model": "terms.alias", "fields": {"term": ["new-term"], "name": "ﷺ" * 34}}
+    before = snapshot()
+    with pytest.raises(CommandError) as failure:
+        import_file(write(tmp_path, [new_term(name="ﷺ" + "각" * 199), alias, cites()]))
+    problems = str(failure.value)
+    spelt_out = "name: Too long once its characters are spelt out"
+    assert f'terms.term "new-term" (object 1): {spelt_out}' in problems, problems
+    assert f'"new-term"] (object 2): {spelt_out}' in problems, problems
+    assert snapshot() == before
+
+
 def test_an_import_refuses_an_old_slug_that_a_live_term_uses(seed, tmp_path):
     objects = [
         {

@@ -229,6 +229,27 @@ def test_an_overlong_name_or_title_is_a_400_naming_it(write, kind):
     assert_refused(write(kind, body), field, statuses=[400], state=state)
 
 
+# "ﷺ" is one character that spells out as 18, and "각" one of 3: names within
+# 200 characters whose folded forms pass the 600 the index columns hold.
+SPELT_OUT_LONG = ["ﷺ" * 34, "ﷺ" + "각" * 199]
+
+
+@pytest.mark.parametrize("name", SPELT_OUT_LONG, ids=["ligatures", "hangul"])
+@pytest.mark.parametrize("kind", TERM_WRITES)
+def test_a_name_too_long_once_spelt_out_is_a_400_naming_it(write, kind, name):
+    state = glossary_state()
+    body = valid_body(kind) | {"name": name}
+    assert_refused(write(kind, body), "name", statuses=[400], state=state)
+
+
+@pytest.mark.parametrize("name", SPELT_OUT_LONG, ids=["ligatures", "hangul"])
+@pytest.mark.parametrize("kind", TERM_WRITES)
+def test_an_alias_too_long_once_spelt_out_is_a_400_naming_it(write, kind, name):
+    state = glossary_state()
+    body = valid_body(kind) | {"aliases": [{"name": name, "kind": "synonym"}]}
+    assert_refused(write(kind, body), "aliases", statuses=[400], state=state)
+
+
 @pytest.mark.parametrize(("path", "parameter"), READ_PARAMETERS)
 def test_a_huge_query_value_is_a_400_naming_it(tool, target, path, parameter):
     # As long as an address may be (a megabyte is a 414, below).

@@ -127,7 +127,13 @@ class ModelCleanMixin(TextAsSentMixin):
 
 
 class AliasInputSerializer(TextAsSentMixin, AliasSerializer):
-    pass
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        try:  # the model's own field checks, as the admin's inline runs them
+            Alias(**attrs).clean_fields(exclude={"term"})
+        except DjangoValidationError as error:
+            raise model_errors(error) from error
+        return attrs
 
 
 class SlugReference(serializers.SlugRelatedField):

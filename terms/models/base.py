@@ -1,6 +1,9 @@
 from contextlib import contextmanager
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+
+from .fields import derived_fields, derived_too_long
 
 
 def content_values(instance: models.Model) -> dict:
@@ -64,6 +67,19 @@ class ContentModel(models.Model):
     def delete(self, *args, **kwargs):
         with written():
             return super().delete(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        exclude = set(exclude or ()) | {f.name for f in derived_fields(type(self))}
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict({})
+        else:
+            errors = {}
+        for name, messages in derived_too_long(self, exclude | errors.keys()).items():
+            errors.setdefault(name, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
 
     def after_save(self, stored: dict | None):
         """What a save implies beyond the row, given the values it replaced

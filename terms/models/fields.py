@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -28,6 +29,26 @@ class DerivedKeyField(models.CharField):
 
 def derived_fields(model) -> list[DerivedKeyField]:
     return [f for f in model._meta.concrete_fields if isinstance(f, DerivedKeyField)]
+
+
+def derived_too_long(instance: models.Model, exclude=()) -> dict[str, list]:
+    """The fields whose derived key would not fit its column (a character
+    that folds or spells out as many: "ﷺ" as 18), by source field: the
+    model's clean_fields() says so, as a column too short is not checked
+    by SQLite and is a database error on PostgreSQL."""
+    errors = {}
+    for f in derived_fields(type(instance)):
+        value = getattr(instance, f.source)
+        if f.source in exclude or not isinstance(value, str):
+            continue
+        if len(f.derive(value)) > f.max_length:
+            errors[f.source] = [
+                ValidationError(
+                    "Too long once its characters are spelt out: shorten it.",
+                    code="max_length",
+                )
+            ]
+    return errors
 
 
 def fill_derived(instance: models.Model):

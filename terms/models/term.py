@@ -317,11 +317,8 @@ class Term(ContentModel):
     def clean(self):
         # name_lookalike is not in any form, so its uniqueness is checked here,
         # where every full_clean() (admin, API) runs it, and said on "name".
+        # Its length is checked with the other derived keys' (clean_fields).
         key = lookalike_key(self.name)
-        if len(key) > Term._meta.get_field("name_lookalike").max_length:
-            raise ValidationError(
-                {"name": "This name is too long once its characters are spelt out."}
-            )
         others = Term.objects.exclude(pk=self.pk)
         twin = others.filter(name_lookalike=key).first()
         if twin is not None:
