@@ -434,6 +434,29 @@ def test_malformed_json_writes_nothing(content, tmp_path):
     assert snapshot() == before
 
 
+@pytest.mark.parametrize(
+    ("field", "raw", "problem"),
+    [
+        # Valid JSON that no field takes, each named, none a traceback.
+        ("name", "[" * 5000 + "]" * 5000, 'terms.term "new-term" (object 1): name:'),
+        ("review_interval_days", "9" * 5000, "file: "),
+        ("updated_at", '"0001-01-01T00:00:00+01:00"', "updated_at: "),
+        ("updated_at", '"9999-12-31T23:00:00-02:00"', "updated_at: "),
+    ],
+    ids=["nested", "huge-number", "before-year-1", "after-year-9999"],
+)
+def test_a_hostile_value_is_a_problem_named_not_a_crash(
+    seed, tmp_path, field, raw, problem
+):
+    term = json.dumps([new_term()])
+    text = term.replace('"status": "published"', f'"status": "draft", "{field}": {raw}')
+    before = snapshot()
+    with pytest.raises(CommandError) as failure:
+        import_file(write(tmp_path, text))
+    assert problem in str(failure.value)
+    assert snapshot() == before
+
+
 def test_a_missing_file_is_a_command_error(db, tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         import_file(tmp_path / "missing.json")

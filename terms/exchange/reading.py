@@ -7,6 +7,7 @@ holding one batch of records at a time."""
 import itertools
 import json
 import pickle
+import reprlib
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from django.db import models
 from django.utils import timezone
 
 from terms.progress import Step
+from terms.validators import in_utc
 
 from .common import (
     MODELS,
@@ -180,14 +182,27 @@ def from_json(f: models.Field, value):
         if not (
             isinstance(value, list) and len(value) == 1 and isinstance(value[0], str)
         ):
-            raise ValidationError(f'expected a natural key like ["…"], not {value!r}')
+            raise ValidationError(
+                f'expected a natural key like ["…"], not {shown(value)}'
+            )
         return tuple(value)
     textual = models.CharField | models.TextField | models.DateField
     if isinstance(f, textual) and not isinstance(value, str):
-        raise ValidationError(f"expected a string, not {value!r}")
+        raise ValidationError(f"expected a string, not {shown(value)}")
     if isinstance(f, models.IntegerField) and type(value) is not int:  # not bool
-        raise ValidationError(f"expected a whole number, not {value!r}")
+        raise ValidationError(f"expected a whole number, not {shown(value)}")
     value = f.to_python(value)
-    if isinstance(value, datetime) and timezone.is_naive(value):
-        value = timezone.make_aware(value)
+    if isinstance(value, datetime):
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        try:
+            value = in_utc(value)
+        except ValueError as error:
+            raise ValidationError(str(error)) from error
     return value
+
+
+def shown(value) -> str:
+    """A value in a problem, shortened: a file may nest a value as deep or
+    make it as long as it likes."""
+    return reprlib.repr(value)
