@@ -182,6 +182,28 @@ def test_importing_what_the_database_has_changes_nothing(content, tmp_path):
     assert Term.objects.get(slug="jailbreak").reviewed_by.username == "editor"
 
 
+def test_a_unique_value_moved_between_stored_records_is_refused_by_name(
+    content, tmp_path
+):
+    """Two stored terms that swap names would pass every check and then
+    meet the database's constraint row by row, in the middle of the writes:
+    the checks say which records, and the dry run says so too."""
+    objects = json.loads(export())
+    terms = [o for o in objects if o["model"] == "terms.term"][:2]
+    first, second = (term["fields"] for term in terms)
+    first["name"], second["name"] = second["name"], first["name"]
+    path = write(tmp_path, objects)
+    before = snapshot()
+    for args in (["--dry-run"], []):
+        with pytest.raises(CommandError) as failure:
+            import_file(path, *args)
+        message = str(failure.value)
+        assert f'terms.term "{first["slug"]}"' in message, message
+        assert f'held by terms.term "{second["slug"]}" in the database' in message
+        assert "import the record that gives it up first" in message
+    assert snapshot() == before
+
+
 def test_dry_run_reports_changes_and_writes_nothing(content, tmp_path):
     objects = json.loads(export())
     term = next(o for o in objects if o["fields"].get("slug") == "ai-alignment")

@@ -115,6 +115,15 @@ def import_glossary(
     return outcome
 
 
+@dataclass
+class Unique:
+    """A unique rule's values: those held by rows the file leaves alone, with
+    their holders, and those of the stored rows it changes, by key."""
+
+    held: Table
+    stored_in_file: Table
+
+
 class Check:
     """The records against each other and the database, a model at a time:
     for each, whether it creates, updates or leaves a row unchanged."""
@@ -164,7 +173,7 @@ class Check:
             rows = model._base_manager.values_list(column, flat=True)
             present.setdefaults(((v,), None) for v in rows.iterator(chunk_size=2000))
             present.add_keys_of(first)
-        holders = self.unique_holders(model, first)
+        unique = self.unique_holders(model, first)
         for batch in spool.batches(BATCH_SIZE):
             keys = [r.key for r in batch if r.key is not None]
             rows = stored_rows(model, fields, keys)
@@ -188,7 +197,7 @@ class Check:
                 if not record.ok:
                     continue
                 settle(record, before, self.now)
-                self.check_unique(record, holders)
+                self.check_unique(record, unique)
                 if model is OldSlug and (record.final["slug"],) in self.present[Term]:
                     problem = f"{record}: slug: {OldSlug.IN_USE}"
                     self.problems.append((record.number, problem))
@@ -230,29 +239,35 @@ class Check:
             errors.append("target: A term cannot link to itself.")
         return errors
 
-    def unique_holders(self, model, in_file: Table) -> dict[str, Table]:
+    def unique_holders(self, model, in_file: Table) -> dict[str, Unique]:
         """For each of UNIQUE's rules, the values held by rows the file leaves
         alone, and who holds each (with the value of the rule's field, for
-        messages that compare the two)."""
+        messages that compare the two); and the values held by stored rows
+        the file changes, by their keys."""
         rules = UNIQUE.get(model, [])
         if not rules:
             return {}
         label = model._meta.label_lower
         names = {*NATURAL_KEYS[model], *(name for name, _, _ in rules)}
         fields = [model._meta.get_field(name) for name in names]
-        holders = {name: self.ledger.table() for name, _, _ in rules}
+        unique = {
+            name: Unique(self.ledger.table(), self.ledger.table())
+            for name, _, _ in rules
+        }
         for key, _, values in each_stored(model, fields):
-            if key in in_file:
-                continue
             for name, value_of, _ in rules:
-                if (value := value_of(values)) is not None:
-                    holders[name][value] = (
+                if (value := value_of(values)) is None:
+                    continue
+                if key in in_file:
+                    unique[name].stored_in_file[value] = key
+                else:
+                    unique[name].held[value] = (
                         f"{label} {show_key(key)} in the database",
                         values[name],
                     )
-        return holders
+        return unique
 
-    def check_unique(self, record: Record, holders: dict[str, Table]):
+    def check_unique(self, record: Record, unique: dict[str, Unique]):
         """UNIQUE's rules; a rule's message may depend on the two records'
         values (a name that is the same, or only looks the same, as
         another's)."""
@@ -260,7 +275,7 @@ class Check:
             value = value_of(record.final)
             if value is None:
                 continue
-            held = holders[name]
+            held = unique[name].held
             if (holding := held.get(value)) is not None:
                 holder, other = holding
                 if isinstance(holder, int):
@@ -270,8 +285,20 @@ class Check:
                     said = message(record.final[name], other).messages[0]
                 problem = f"{record}: {name}: {said} ({holder})"
                 self.problems.append((record.number, problem))
-            else:
-                held[value] = (record.number, record.final[name])
+                continue
+            held[value] = (record.number, record.final[name])
+            giver = unique[name].stored_in_file.get(value)
+            if record.status == UPDATED and giver and tuple(giver) != record.key:
+                # The writes update stored rows a batch at a time, and the
+                # database checks the constraint row by row.
+                problem = (
+                    f"{record}: {name}: still held by {record.model._meta.label_lower} "
+                    f"{show_key(tuple(giver))} in the database, which this file "
+                    "changes; an import cannot move a unique value from one "
+                    "stored record to another: import the record that gives it "
+                    "up first, in a file of its own"
+                )
+                self.problems.append((record.number, problem))
 
     def check_publishable(self):
         """The publishing rule (Term.validate_publishable) for every term the
