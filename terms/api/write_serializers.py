@@ -342,8 +342,9 @@ class SourceWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
             return super().validate(attrs)
         except serializers.ValidationError as error:
             # The model calls it `url`; name what the client sent.
-            if "url" not in sent and "url" in error.detail:
-                error.detail["link"] = error.detail.pop("url")
+            detail = error.detail
+            if "url" not in sent and isinstance(detail, dict) and "url" in detail:
+                detail["link"] = detail.pop("url")
             raise
 
     class Meta:
