@@ -22,7 +22,30 @@ from django.db import connections
 from django.db.models import F, Field, OrderBy, Q, QuerySet
 
 # Django's own row-value comparisons, as composite primary keys use them.
-from django.db.models.fields.tuple_lookups import TupleGreaterThan, TupleLessThan
+from django.db.models.fields.tuple_lookups import (
+    TupleGreaterThan,
+    TupleLessThan,
+    TupleLookupMixin,
+)
+
+
+class RowValueMixin:
+    """A row comparison written as one on SQLite too (row values: SQLite
+    3.15+). Django spells it out there as `a > x OR (a = x AND b > y) …`,
+    which SQLite reads by walking the index from the start of the status to
+    the position: the last page of 100,000 terms took 30 ms where the first
+    took 0.02 (docs/benchmarks.md)."""
+
+    def as_sqlite(self, compiler, connection):
+        return super(TupleLookupMixin, self).as_sql(compiler, connection)
+
+
+class RowGreaterThan(RowValueMixin, TupleGreaterThan):
+    pass
+
+
+class RowLessThan(RowValueMixin, TupleLessThan):
+    pass
 
 
 @dataclass(frozen=True)
@@ -139,7 +162,7 @@ def _after(segment: list[Key], values) -> list[tuple[Q, list[Key], list[OrderBy]
         order = [key.order_by() for key in segment]
         if values is None:
             return [(Q(), [], order)]
-        compare = TupleLessThan if segment[0].descending else TupleGreaterThan
+        compare = RowLessThan if segment[0].descending else RowGreaterThan
         columns = tuple(F(key.name) for key in segment)
         return [(Q(compare(columns, tuple(values))), [], order)]
     (key,) = segment
