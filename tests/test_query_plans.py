@@ -18,6 +18,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from terms.changes import documents, versions
 from terms.generate import clear, generate
 from terms.models import Term
 from terms.search import page, search, suggest
@@ -53,14 +54,26 @@ def explain(sql: str, params=None) -> str:
         return "\n".join(str(row[-1]) for row in cursor.fetchall())
 
 
-def plans(run) -> list[str]:
-    """EXPLAIN of every query `run()` sends, in order (not of its EXPLAINs)."""
-    with CaptureQueriesContext(connection) as captured:
+def sent(run) -> list[tuple[str, list]]:
+    """Every query `run()` sends, with its parameters."""
+    queries = []
+
+    def capture(execute, sql, params, many, context):
+        queries.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
         run()
+    return queries
+
+
+def plans(run) -> list[str]:
+    """EXPLAIN of every read `run()` sends, as sent, in order (not of its
+    EXPLAINs: a search's own estimate)."""
     return [
-        explain(query["sql"])
-        for query in captured.captured_queries
-        if not query["sql"].startswith("EXPLAIN")  # a search's own estimate
+        explain(sql, params)
+        for sql, params in sent(run)
+        if sql.lstrip().upper().startswith(("SELECT", "WITH"))
     ]
 
 
@@ -112,24 +125,17 @@ def test_a_deep_list_page_and_the_count_read_the_order_index_only(large_glossary
 
 
 def keyset_plans(api, url: str) -> list[tuple[str, str]]:
-    """The SQL and plan of each query a read of `url` sends for its page, as
-    sent: with its parameters bound."""
+    """The SQL and plan of each query a read of `url` sends for its page."""
     caches["responses"].clear()  # rendered, not replayed
-    sent = []
-
-    def capture(execute, sql, params, many, context):
-        sent.append((sql, params))
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(capture):
-        response = api.get(url)
-    assert response.status_code == 200, response.content
+    responses = []
+    queries = sent(lambda: responses.append(api.get(url)))
+    assert responses[0].status_code == 200, responses[0].content
     pages = [
         (sql, params)
-        for sql, params in sent
+        for sql, params in queries
         if 'FROM "terms_term"' in sql and "ORDER BY" in sql
     ]
-    assert pages, [sql for sql, _ in sent]
+    assert pages, [sql for sql, _ in queries]
     return [(sql, explain(sql, params)) for sql, params in pages]
 
 
@@ -207,6 +213,22 @@ def test_a_batch_of_terms_reads_its_links_by_term(large_glossary):
         assert "target_id=?" not in links, links
 
 
+@pytest.mark.django_db
+def test_a_write_builds_the_documents_of_the_log_entries_after_it(large_glossary):
+    """After a write, the terms to build are read from the change log's
+    entries past the write's start, through the (kind, seq) index: not a
+    walk of the whole log, which grows with every row ever written."""
+    since = versions.head().number
+    Term.objects.get(name=large_glossary[7]).touch()
+    queries = plans(lambda: documents.build_changed_since(since))
+    (log,) = [plan for plan in queries if "terms_change" in plan][:1]
+    if connection.vendor == "postgresql":
+        assert "Seq Scan on terms_change" not in log, log
+        assert re.search(r"Index Cond: .*\(seq > ", log), log
+    else:
+        assert "terms_change_kind_head (kind=? AND seq>?)" in log, log
+
+
 def assert_reads_the_letter_index(plan: str):
     """A letter's terms come from the letter index in their order: no scan
     of the table, no sort."""
@@ -257,19 +279,13 @@ def first_page(text: str, cap: int, offset: int = 0):
     return page(results, text, offset, 20, cap)
 
 
-def sent(run) -> list[str]:
-    with CaptureQueriesContext(connection) as captured:
-        run()
-    return [query["sql"] for query in captured.captured_queries]
-
-
 @on_postgresql
 @pytest.mark.django_db
 def test_a_common_words_count_stops_at_the_cap(large_glossary):
     """A word in most terms is never counted past the cap: not at all when
     the planner expects many times the cap, otherwise with a LIMIT."""
     assert first_page("model", cap=100).count_is_estimate
-    queries = sent(lambda: first_page("model", cap=100))
+    queries = [sql for sql, _ in sent(lambda: first_page("model", cap=100))]
     assert not any("COUNT(" in sql for sql in queries), queries
 
     found = first_page("model", cap=1000)  # about 3,300 match: counted
