@@ -117,7 +117,8 @@ def markdown(run: dict) -> str:
         "",
         *_cursor_depth_lines(run.get("cursor_depth")),
         f"Workers' peak RSS: {rss} (target < {WORKER_RSS_TARGET_MB} MB: "
-        f"{'met' if run['workers_met'] else '**missed**'}). Highest 1-minute load "
+        f"{'met' if run['workers_met'] else '**missed**'}){_peak_rises(run)}. "
+        "Highest 1-minute load "
         f"average while our server was idle, before a run: "
         f"{run['busiest_idle_load']:.1f} on {box['cores']} cores{busy}.",
         "",
@@ -280,3 +281,14 @@ def dataset(made: dict) -> str:
     if "existing" in made:
         return f"the glossary already in {made['existing']} (--existing)"
     return f"migrate {made['migrate_s']} s, generate {made['generate_s']} s"
+
+
+def _peak_rises(run: dict) -> str:
+    """The rows after which the largest worker's peak had grown, and to what."""
+    rises, last = [], 0.0
+    for endpoint in run["endpoints"]:
+        peak = endpoint["result"].get("workers_peak_mb", 0.0)
+        if peak > last + 1:
+            rises.append(f"{endpoint['name']} {peak}")
+        last = max(last, peak)
+    return f"; the peak rose in the rows: {', '.join(rises)}" if rises else ""

@@ -95,6 +95,11 @@ def main() -> int:
             check(server.port, endpoints)
             for endpoint in endpoints:
                 endpoint.result = measure(server.port, endpoint, options)
+                # Which rows raise the workers' peak: the largest so far.
+                server.memory.sample()
+                endpoint.result["workers_peak_mb"] = round(
+                    max(server.memory.peaks.values(), default=0) / 2**20, 1
+                )
             memory = server.memory
         run["endpoints"] = [
             asdict(endpoint)
