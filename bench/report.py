@@ -286,6 +286,9 @@ def dataset(made: dict) -> str:
 def _peak_rises(run: dict) -> str:
     """The rows after which the largest worker's peak had grown, and to what."""
     rises, last = [], 0.0
+    if before := run.get("workers_peak_before_rows_mb"):
+        # Picking the addresses walks the list to its end, page by page.
+        rises, last = [f"(finding the addresses) {before}"], before
     for endpoint in run["endpoints"]:
         peak = endpoint["result"].get("workers_peak_mb", 0.0)
         if peak > last + 1:

@@ -93,6 +93,10 @@ def main() -> int:
         with Server(ROOT, env, options.workers) as server:
             endpoints = plan(server.port)
             check(server.port, endpoints)
+            server.memory.sample()
+            run["workers_peak_before_rows_mb"] = round(
+                max(server.memory.peaks.values(), default=0) / 2**20, 1
+            )
             for endpoint in endpoints:
                 endpoint.result = measure(server.port, endpoint, options)
                 # Which rows raise the workers' peak: the largest so far.

@@ -309,10 +309,12 @@ CACHES = {
         redis_cache | {"KEY_PREFIX": "responses", "TIMEOUT": 600}
         if REDIS_URL
         else {
-            "BACKEND": f"{CACHE_BACKENDS}.locmem.LocMemCache",
+            # Bounded by bytes too: a worker stays under 200 MB at 100,000
+            # terms (terms/memory_cache.py).
+            "BACKEND": "terms.memory_cache.BoundedLocMemCache",
             "LOCATION": "responses",
             "TIMEOUT": 600,
-            "OPTIONS": {"MAX_ENTRIES": 2000},
+            "OPTIONS": {"MAX_ENTRIES": 2000, "MAX_BYTES": 32 * 2**20},
         }
     ),
 }
