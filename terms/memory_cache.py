@@ -6,7 +6,8 @@ bounds them by count only, and a response may be a 20-term list or a
 letter page of 500 terms: at 100,000 terms, 2,000 of them took a worker
 past the 200 MB it is meant to stay under (docs/benchmarks.md).
 OPTIONS["MAX_BYTES"] bounds what the cached values hold as well; past it
-the least recently used go first, as past MAX_ENTRIES.
+the least recently used go first, as past MAX_ENTRIES. (incr(), for
+counters, which this cache does not hold, keeps an entry's size as set.)
 """
 
 from django.core.cache.backends.locmem import LocMemCache
