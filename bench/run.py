@@ -94,16 +94,12 @@ def main() -> int:
             endpoints = plan(server.port)
             check(server.port, endpoints)
             server.memory.sample()
-            run["workers_peak_before_rows_mb"] = round(
-                max(server.memory.peaks.values(), default=0) / 2**20, 1
-            )
+            run["workers_peak_before_rows_mb"] = server.memory.peak_mb()
             for endpoint in endpoints:
                 endpoint.result = measure(server.port, endpoint, options)
                 # Which rows raise the workers' peak: the largest so far.
                 server.memory.sample()
-                endpoint.result["workers_peak_mb"] = round(
-                    max(server.memory.peaks.values(), default=0) / 2**20, 1
-                )
+                endpoint.result["workers_peak_mb"] = server.memory.peak_mb()
             memory = server.memory
         run["endpoints"] = [
             asdict(endpoint)
@@ -150,6 +146,10 @@ def existing_database() -> Database:
         )
     if url.startswith("sqlite:///"):  # the file itself, not a new one
         return Database(url, "sqlite", url.removeprefix("sqlite:///"))
+    if not url.startswith(("postgres://", "postgresql://")):
+        raise SystemExit(f"DATABASE_URL names no SQLite file or PostgreSQL: {url}")
+            f"DATABASE_URL names no SQLite file or PostgreSQL database: {url}"
+        )
     return bench_database(url, RESULTS, 0)
 
 

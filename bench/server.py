@@ -104,6 +104,10 @@ class MemorySampler(threading.Thread):
         if self.is_alive():
             self.join()
 
+    def peak_mb(self) -> float:
+        """The largest worker's peak so far, in MB."""
+        return round(max(self.peaks.values(), default=0) / 2**20, 1)
+
     def sample(self):
         for pid in children(self.master):
             status = proc_status(pid)

@@ -218,12 +218,13 @@ def one_rate_limit_window(monkeypatch):
     (terms/api/throttling.py). On the real clock a test whose requests
     cross a window's edge sees its count start again, and a limit it
     expects is not met (CI, once: 400 reads all 200). So each test's
-    requests fall one second into one window; a test about windows sets its
-    own clock."""
+    requests fall one second into one window, whether the rate is per
+    second, minute, hour or day; a test about windows sets its own clock."""
     from terms.api.throttling import FixedWindowMixin
 
+    day = 86_400.0  # a multiple of every rate's window
     monkeypatch.setattr(
-        FixedWindowMixin, "timer", lambda self: 60.0 * 1000 + 1, raising=False
+        FixedWindowMixin, "timer", lambda self: day * 1000 + 1, raising=False
     )
 
 

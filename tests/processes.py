@@ -1,6 +1,15 @@
 """For tests that run the app in a process of its own."""
 
+import socket
+
 from django.db import connection
+
+
+def free_port() -> int:
+    """A loopback port no process listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def database_url() -> str:

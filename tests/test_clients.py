@@ -14,7 +14,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -34,7 +33,7 @@ from rest_framework.authtoken.models import Token
 from terms import preview
 from terms.accounts import create_editor
 from terms.models import Term
-from tests.processes import database_url
+from tests.processes import database_url, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 CLIENTS = ROOT / "tests" / "clients"
@@ -68,12 +67,6 @@ KNOWN_CAUSES = [
 def diagnosed(problem: str) -> str:
     causes = [cause for pattern, cause in KNOWN_CAUSES if re.search(pattern, problem)]
     return "\n    cause: ".join([problem, *(causes or ["not a known schema problem"])])
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

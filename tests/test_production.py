@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
@@ -85,12 +87,6 @@ def test_forged_forwarded_for_does_not_lift_the_rate_limit_in_production(
     assert codes.count(200) == 300
     assert codes[300:] == [429] * 100
     assert via_proxy("203.0.113.10") == 200
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def get(url, **headers) -> tuple[int, bytes]:

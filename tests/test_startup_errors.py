@@ -3,13 +3,14 @@ set, not a traceback, from manage.py, gunicorn and pytest alike."""
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+
+from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -44,12 +45,6 @@ def assert_one_clear_line(result, *names: str) -> str:
     for name in names:
         assert name in line
     return line
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_production_without_a_secret_key_says_to_set_one():
