@@ -148,8 +148,6 @@ def existing_database() -> Database:
         return Database(url, "sqlite", url.removeprefix("sqlite:///"))
     if not url.startswith(("postgres://", "postgresql://")):
         raise SystemExit(f"DATABASE_URL names no SQLite file or PostgreSQL: {url}")
-            f"DATABASE_URL names no SQLite file or PostgreSQL database: {url}"
-        )
     return bench_database(url, RESULTS, 0)
 
 
