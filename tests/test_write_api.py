@@ -300,6 +300,7 @@ def test_a_source_is_written_with_link(tool, api):
     ("body", "field", "message"),
     [
         ({"link": "javascript:alert(1)"}, "link", "URL"),
+        ({"link": " https://arxiv.org/abs/2212.08073 "}, "link", "URL"),  # not trimmed
         ({"url": "javascript:alert(1)"}, "url", "URL"),
         ({}, "link", "blank"),
         ({"link": "https://a.example", "url": "https://b.example"}, "url", "link"),

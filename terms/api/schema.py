@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from terms import letters
 
+from .limits import MAX_ADDRESS_LENGTH
 from .openapi import Shape, SparseFields, StrictAutoSchema
 
 
@@ -246,7 +247,7 @@ STATUS_DESCRIPTIONS = {
     412: "If-Match (or If-Unmodified-Since) does not name the resource's "
     "current version: read it again and retry.",
     413: "The request body is too large.",
-    414: "The address is longer than 4096 characters.",
+    414: f"The address is longer than {MAX_ADDRESS_LENGTH} characters.",
     415: "The body is not JSON (`Content-Type: application/json`).",
     428: "This server requires If-Match on writes.",
     429: "Too many requests: retry after `Retry-After` seconds.",

@@ -160,9 +160,8 @@ class TermListSerializer(SelectableFieldsSerializer):
 
     version = serializers.IntegerField(help_text=VERSION_HELP)
 
-    url = serializers.HyperlinkedIdentityField(
-        view_name="api:term-detail", lookup_field="slug", help_text=URL_HELP
-    )
+    # The route reversed once for the whole list, not once a term.
+    url = TermURLField(source="*")
     permalink = PermalinkField(source="*")
     category = CategorySummarySerializer(allow_null=True)
 

@@ -323,7 +323,11 @@ class SourceWriteSerializer(ModelCleanMixin, serializers.ModelSerializer):
     deprecated `url` for it, but not both."""
 
     link = serializers.URLField(
-        source="url", required=False, max_length=500, help_text=LINK_HELP
+        source="url",
+        required=False,
+        max_length=Source._meta.get_field("url").max_length,
+        trim_whitespace=False,  # refused, not trimmed, as `url` (TextAsSentMixin)
+        help_text=LINK_HELP,
     )
 
     def get_fields(self):
