@@ -170,6 +170,11 @@ def log_turned(ids: list[int]):
         .filter(Q(fresh_until__lte=timezone.localdate()) | ~Q(shape=shape()))
         .values_list("term_id", "slug")
     )
+    if not turned.exists():
+        return
+    versions.lock()
+    # Read again under the lock: two readers may find the same document stale,
+    # and the first logs and rebuilds it while the second waits here.
     rows = [
         Change(
             kind=Change.Kind.TERM,
@@ -179,9 +184,7 @@ def log_turned(ids: list[int]):
         )
         for term_id, slug in turned
     ]
-    if rows:
-        versions.lock()
-        Change.objects.bulk_create(rows)
+    Change.objects.bulk_create(rows)
 
 
 def render(terms: list, numbers: dict[int, Version]) -> list[Document]:
